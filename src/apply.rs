@@ -1,0 +1,802 @@
+//! The apply stage: the rule pack's vocabulary meets the grammar's tokens.
+//!
+//! For each line that names an indicator, the grammar gives sentences,
+//! clauses and figures; this stage decides which name each figure is about,
+//! and what the figure is (metric, kind, year, period, bound, tier).
+//!
+//! How a figure finds its name:
+//! - the last name (or list of names, A、B、C) before it in the same clause,
+//!   when what stands between is only link words (同比, 总量 …), verbs,
+//!   qualifiers and notes in parentheses — at most `max_gap` other characters;
+//! - otherwise, in a later clause of the same sentence, the name the
+//!   previous figure was about, when the clause opens with at most
+//!   `max_inherit` other characters (",同比增长3%");
+//! - a clause that opens with some other subject (",生猪出栏14459头") ends the
+//!   name's reach.
+
+use crate::normalise::{Normalised, is_cjk};
+use crate::outline::Heading;
+use crate::parse::{self, Figure, Token, TokenKind};
+use crate::record::{Bound, Diagnostic, Indicator, Kind, Metric, Severity, Span};
+use crate::rules::{AliasHit, CueHit, CueScope, PercentMeaning, Role, RulePack, VerbClass};
+
+/// Where in the report we are: the year it is dated, and whether the text
+/// now reviews the past or plans the future.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Frame {
+    Unknown,
+    Past,
+    Future,
+}
+
+/// What a document knows about its own time.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ReportTime {
+    /// The year the report is about to plan (the year of its date, or of
+    /// its title).
+    pub report_year: Option<i32>,
+    /// The year of the date the report was given, for 今年 / 去年.
+    pub date_year: Option<i32>,
+}
+
+/// Everything a document-level pass needs.
+pub struct DocContext<'a> {
+    pub pack: &'a RulePack,
+    pub doc: &'a str,
+    pub original: &'a str,
+    pub norm: &'a Normalised,
+    pub headings: &'a [Heading],
+    pub lines: &'a crate::LineIndex,
+}
+
+/// Run the apply stage over a whole document.
+pub fn apply(cx: &DocContext<'_>, out: &mut Vec<Indicator>, diagnostics: &mut Vec<Diagnostic>) {
+    let heading_time: Vec<(Option<i32>, Option<String>)> = cx
+        .headings
+        .iter()
+        .map(|h| {
+            let title = &cx.norm.text[h.marker_end..h.title_end];
+            let toks = parse::tokens(title);
+            let year = toks.iter().find_map(|t| match t.kind {
+                TokenKind::Year(y) | TokenKind::Date(y) => Some(y),
+                _ => None,
+            });
+            let period = toks.iter().find_map(|t| match &t.kind {
+                TokenKind::Period(p) => Some(period_label(cx.pack, p)),
+                _ => None,
+            });
+            (year, period)
+        })
+        .collect();
+    let mut state = State {
+        time: report_time(&cx.norm.text),
+        frame: Frame::Unknown,
+        next_heading: 0,
+        stack: [None; 4],
+    };
+    if state.time.report_year.is_some() {
+        state.frame = Frame::Past;
+    }
+
+    let text = cx.norm.text.as_str();
+    let mut line_start = 0;
+    while line_start < text.len() {
+        let line_end = memchr::memchr(b'\n', &text.as_bytes()[line_start..])
+            .map_or(text.len(), |p| line_start + p);
+        let line = &text[line_start..line_end];
+        let aliases = cx.pack.find_aliases(line);
+        let cues = cx.pack.find_cues(line);
+        let frames = cues.iter().any(|c| cx.pack.roles(c).contains(&Role::Frame));
+        if aliases.is_empty() && !frames {
+            state.advance(cx, &heading_time, line_end);
+            line_start = line_end + 1;
+            continue;
+        }
+        let tokens = parse::tokens(line);
+        let l = Line::new(cx.pack, line, line_start, tokens, aliases, cues);
+        for sentence in l.sentences() {
+            state.advance(cx, &heading_time, line_start + sentence.0);
+            l.sentence(cx, &state, &heading_time, sentence, out, diagnostics);
+            state.after_sentence(cx.pack, &l, sentence);
+        }
+        state.advance(cx, &heading_time, line_end);
+        line_start = line_end + 1;
+    }
+}
+
+/// The report's own year: the first full date near the top, else the
+/// latest year in its title line.
+pub fn report_time(text: &str) -> ReportTime {
+    let mut lines = text.lines().filter(|l| !l.trim().is_empty()).take(15);
+    let title = lines.next().map(parse::tokens).unwrap_or_default();
+    let date = std::iter::once(title.clone())
+        .chain(lines.map(parse::tokens))
+        .flatten()
+        .find_map(|t| match t.kind {
+            TokenKind::Date(y) => Some(y),
+            _ => None,
+        });
+    let title_year = title
+        .iter()
+        .filter_map(|t| match t.kind {
+            TokenKind::Year(y) | TokenKind::Date(y) => Some(y),
+            TokenKind::YearRange(_, b) => Some(b),
+            _ => None,
+        })
+        .max();
+    ReportTime {
+        report_year: date.or(title_year),
+        date_year: date,
+    }
+}
+
+struct State {
+    time: ReportTime,
+    frame: Frame,
+    next_heading: usize,
+    /// Index of the current heading at each level.
+    stack: [Option<usize>; 4],
+}
+
+impl State {
+    /// Move past the headings that start before `pos`.
+    fn advance(
+        &mut self,
+        cx: &DocContext<'_>,
+        heading_time: &[(Option<i32>, Option<String>)],
+        pos: usize,
+    ) {
+        while let Some(h) = cx.headings.get(self.next_heading).filter(|h| h.start < pos) {
+            let level = usize::from(h.level.clamp(1, 4)) - 1;
+            self.stack[level] = Some(self.next_heading);
+            self.stack[level + 1..].fill(None);
+            if let (Some(y), Some(r)) = (heading_time[self.next_heading].0, self.time.report_year) {
+                self.frame = if y >= r { Frame::Future } else { Frame::Past };
+            }
+            self.next_heading += 1;
+        }
+    }
+
+    /// A sentence that sets out the year's targets opens the plan part.
+    fn after_sentence(&mut self, pack: &RulePack, l: &Line<'_>, (s, e): (usize, usize)) {
+        let has_frame = l
+            .cues
+            .iter()
+            .any(|c| c.start >= s && c.end <= e && pack.roles(c).contains(&Role::Frame));
+        if !has_frame {
+            return;
+        }
+        let year = l
+            .tokens
+            .iter()
+            .filter(|t| t.start >= s && t.end <= e)
+            .find_map(|t| match &t.kind {
+                TokenKind::Year(y) => Some(*y),
+                TokenKind::RelYear(w) => Some(self.time.date_year? + pack.relative_year(w)?),
+                _ => None,
+            });
+        if let Some(y) = year {
+            match self.time.report_year {
+                Some(r) if y >= r => self.frame = Frame::Future,
+                None => {
+                    self.time.report_year = Some(y);
+                    self.frame = Frame::Future;
+                }
+                _ => {}
+            }
+        }
+    }
+
+    fn section_path(&self, cx: &DocContext<'_>) -> Vec<String> {
+        self.stack
+            .iter()
+            .flatten()
+            .map(|&i| {
+                let h = &cx.headings[i];
+                let (s, e) = cx.norm.original_span(h.start, h.title_end);
+                cx.original[s..e].trim().to_string()
+            })
+            .collect()
+    }
+
+    fn heading_time<'h>(
+        &self,
+        heading_time: &'h [(Option<i32>, Option<String>)],
+    ) -> (Option<i32>, Option<&'h str>) {
+        let mut year = None;
+        let mut period = None;
+        for &i in self.stack.iter().flatten() {
+            let (y, p) = &heading_time[i];
+            year = y.or(year);
+            period = p.as_deref().or(period);
+        }
+        (year, period)
+    }
+}
+
+/// One parsed line with its vocabulary hits.
+struct Line<'a> {
+    text: &'a str,
+    base: usize,
+    tokens: Vec<Token>,
+    aliases: Vec<AliasHit>,
+    cues: Vec<CueHit>,
+    /// Bytes that are not "content" for gap counting: tokens, vocabulary,
+    /// notes in parentheses.
+    covered: Vec<bool>,
+    /// Parenthesis depth at each byte.
+    depth: Vec<u8>,
+}
+
+type Range = (usize, usize);
+
+impl<'a> Line<'a> {
+    fn new(
+        pack: &RulePack,
+        text: &'a str,
+        base: usize,
+        tokens: Vec<Token>,
+        aliases: Vec<AliasHit>,
+        cues: Vec<CueHit>,
+    ) -> Line<'a> {
+        let mut covered = vec![false; text.len()];
+        let mut mark = |s: usize, e: usize| covered[s..e].iter_mut().for_each(|b| *b = true);
+        for t in &tokens {
+            if !matches!(
+                t.kind,
+                TokenKind::Terminator | TokenKind::ClauseSep | TokenKind::Open | TokenKind::Close
+            ) {
+                mark(t.start, t.end);
+            }
+        }
+        for c in &cues {
+            if pack.roles(c).iter().any(|r| !matches!(r, Role::Frame)) {
+                mark(c.start, c.end);
+            }
+        }
+        let mut depth = vec![0u8; text.len()];
+        let mut d = 0u8;
+        let mut open_at: Option<usize> = None;
+        let mut next = 0;
+        for t in &tokens {
+            depth[next..t.start].iter_mut().for_each(|b| *b = d);
+            match t.kind {
+                TokenKind::Open => {
+                    d = d.saturating_add(1);
+                    open_at.get_or_insert(t.start);
+                }
+                TokenKind::Close if d > 0 => {
+                    d -= 1;
+                    if d == 0 {
+                        if let Some(s) = open_at.take() {
+                            mark(s, t.end);
+                        }
+                    }
+                }
+                TokenKind::Terminator => d = 0,
+                _ => {}
+            }
+            depth[t.start..t.end].iter_mut().for_each(|b| *b = d);
+            next = t.end;
+        }
+        depth[next..].iter_mut().for_each(|b| *b = d);
+        Line {
+            text,
+            base,
+            tokens,
+            aliases,
+            cues,
+            covered,
+            depth,
+        }
+    }
+
+    /// Sentence ranges: up to and including each terminator.
+    fn sentences(&self) -> Vec<Range> {
+        let mut out = Vec::new();
+        let mut start = 0;
+        for t in self
+            .tokens
+            .iter()
+            .filter(|t| t.kind == TokenKind::Terminator)
+        {
+            out.push((start, t.end));
+            start = t.end;
+        }
+        if start < self.text.len() && !self.text[start..].trim().is_empty() {
+            out.push((start, self.text.len()));
+        }
+        out
+    }
+
+    /// Start of the clause holding `pos`, within sentence `s`.
+    fn clause_start(&self, s: Range, pos: usize) -> usize {
+        self.tokens
+            .iter()
+            .filter(|t| {
+                t.kind == TokenKind::ClauseSep
+                    && t.end <= pos
+                    && t.start >= s.0
+                    && self.depth[t.start] == 0
+            })
+            .map(|t| t.end)
+            .last()
+            .unwrap_or(s.0)
+    }
+
+    /// Content characters in `[a, b)` that nothing accounts for.
+    fn residual(&self, a: usize, b: usize) -> usize {
+        if a >= b {
+            return 0;
+        }
+        self.text[a..b]
+            .char_indices()
+            .filter(|&(i, c)| !self.covered[a + i] && (is_cjk(c) || c.is_alphanumeric()))
+            .count()
+    }
+
+    /// Whether a clause opens at `pos` (ignoring blanks, quotes, dashes and
+    /// a short preposition such as 在 / 截至).
+    fn opens_clause(&self, clause: usize, pos: usize) -> bool {
+        pos >= clause
+            && self.residual(clause, pos) <= 2
+            && !self.tokens.iter().any(|t| {
+                matches!(t.kind, TokenKind::Figure(_)) && t.start >= clause && t.end <= pos
+            })
+    }
+
+    fn sentence(
+        &self,
+        cx: &DocContext<'_>,
+        state: &State,
+        heading_time: &[(Option<i32>, Option<String>)],
+        s: Range,
+        out: &mut Vec<Indicator>,
+        diagnostics: &mut Vec<Diagnostic>,
+    ) {
+        let pack = cx.pack;
+        let line_no = cx.lines.line_of(cx.norm.original_offset(self.base + s.0));
+        for t in self
+            .tokens
+            .iter()
+            .filter(|t| t.start >= s.0 && t.end <= s.1 && t.kind == TokenKind::Damaged)
+        {
+            let clause = self.clause_start(s, t.start);
+            let (os, oe) = cx.norm.original_span(self.base + clause, self.base + t.end);
+            diagnostics.push(Diagnostic {
+                doc: cx.doc.to_string(),
+                severity: Severity::Warning,
+                code: "damaged_number".into(),
+                line: Some(cx.lines.line_of(os)),
+                message: format!(
+                    "digits missing in the source: `{}`",
+                    cx.original[os..oe].trim()
+                ),
+            });
+        }
+        let lists = self.alias_lists(s);
+        let groups = self.figure_groups(s);
+        let mut subject: Option<usize> = None; // index into `lists`
+        for group in &groups {
+            let first = &self.tokens[group[0]];
+            let clause = self.clause_start(s, first.start);
+            let in_clause = lists
+                .iter()
+                .rposition(|l| l.0 >= clause && l.1 <= first.start);
+            let chosen = match in_clause {
+                Some(i) if self.residual(lists[i].1, first.start) <= pack.limits.max_gap => Some(i),
+                Some(_) => None,
+                None => subject
+                    .filter(|_| self.residual(clause, first.start) <= pack.limits.max_inherit),
+            };
+            subject = chosen;
+            let Some(li) = chosen else { continue };
+            let list = &lists[li];
+            let gap_from = clause.max(list.1);
+            self.emit(
+                cx,
+                state,
+                heading_time,
+                s,
+                list,
+                group,
+                gap_from,
+                line_no,
+                out,
+            );
+        }
+    }
+
+    /// Alias hits of a sentence grouped into lists (A、B、C): hits joined by
+    /// 、 or a conjunction, notes in parentheses allowed between.
+    fn alias_lists(&self, s: Range) -> Vec<(usize, usize, Vec<AliasHit>)> {
+        let mut lists: Vec<(usize, usize, Vec<AliasHit>)> = Vec::new();
+        for hit in self
+            .aliases
+            .iter()
+            .filter(|h| h.start >= s.0 && h.end <= s.1)
+        {
+            if let Some(last) = lists.last_mut() {
+                let between = &self.text[last.1..hit.start];
+                let joined = between
+                    .chars()
+                    .all(|c| matches!(c, '、' | '和' | '及' | '与' | ' '))
+                    && !between.is_empty()
+                    || (between.is_empty() && last.1 == hit.start);
+                if joined {
+                    last.1 = hit.end;
+                    last.2.push(*hit);
+                    continue;
+                }
+            }
+            lists.push((hit.start, hit.end, vec![*hit]));
+        }
+        lists
+    }
+
+    /// Figures of a sentence in groups: figures joined by 、 (with a tier or
+    /// a verb between: 确保增长6.7%、力争7.2%以上) form one group.
+    fn figure_groups(&self, s: Range) -> Vec<Vec<usize>> {
+        let mut groups: Vec<Vec<usize>> = Vec::new();
+        let mut joinable = false;
+        for (i, t) in self
+            .tokens
+            .iter()
+            .enumerate()
+            .filter(|(_, t)| t.start >= s.0 && t.end <= s.1)
+        {
+            // Tokens inside an indicator name (增加 in 增加值) are not tokens.
+            if self
+                .aliases
+                .iter()
+                .any(|a| t.start >= a.start && t.end <= a.end)
+            {
+                continue;
+            }
+            match &t.kind {
+                TokenKind::Figure(_) => {
+                    if joinable {
+                        groups.last_mut().expect("joinable implies a group").push(i);
+                    } else {
+                        groups.push(vec![i]);
+                    }
+                    joinable = false;
+                }
+                TokenKind::ListSep => {
+                    joinable = groups
+                        .last()
+                        .is_some_and(|g| self.tokens[*g.last().unwrap()].end == t.start)
+                }
+                TokenKind::Tier(_) | TokenKind::Verb(_) => {}
+                _ => joinable = false,
+            }
+        }
+        groups
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn emit(
+        &self,
+        cx: &DocContext<'_>,
+        state: &State,
+        heading_time: &[(Option<i32>, Option<String>)],
+        s: Range,
+        list: &(usize, usize, Vec<AliasHit>),
+        group: &[usize],
+        gap_from: usize,
+        line_no: usize,
+        out: &mut Vec<Indicator>,
+    ) {
+        let pack = cx.pack;
+        let figures: Vec<(&Token, &Figure)> = group
+            .iter()
+            .filter_map(|&i| match &self.tokens[i].kind {
+                TokenKind::Figure(f) => Some((&self.tokens[i], f)),
+                _ => None,
+            })
+            .collect();
+        // Who gets which figure: a list of names and a list of figures of the
+        // same length pair up in order; one figure goes to every name.
+        let names: Vec<(AliasHit, &str)> = list
+            .2
+            .iter()
+            .flat_map(|h| {
+                pack.targets[h.target]
+                    .indicators
+                    .iter()
+                    .map(move |id| (*h, id.as_str()))
+            })
+            .collect();
+        let distributed = names.len() > 1 && names.len() == figures.len();
+        let spread = self.tokens.iter().any(|t| {
+            t.kind == TokenKind::Distributor && t.start >= list.1 && t.end <= figures[0].0.start
+        });
+        let shared_post = figures.last().and_then(|(_, f)| f.post_qual.clone());
+        // A change verb right before the name (新增市场主体2500户).
+        let verb_before_name = self
+            .tokens
+            .iter()
+            .find(|t| t.end == list.0)
+            .and_then(|t| match &t.kind {
+                TokenKind::Verb(v) => pack.verb(v),
+                _ => None,
+            })
+            .filter(|c| *c == VerbClass::Change);
+        let mut prev_verb: Option<VerbClass> = None;
+        for (k, (tok, fig)) in figures.iter().enumerate() {
+            let verb = fig
+                .verb
+                .as_deref()
+                .and_then(|v| pack.verb(v))
+                .or(prev_verb)
+                .or(verb_before_name);
+            prev_verb = verb;
+            let inside_parens = self.depth[tok.start] > 0;
+            if !inside_parens && self.is_gap(pack, gap_from, tok.start) {
+                continue;
+            }
+            let assigned: Vec<&(AliasHit, &str)> = if distributed {
+                vec![&names[k]]
+            } else if names.len() > 1 && (figures.len() == 1 || spread) {
+                names.iter().collect()
+            } else {
+                names.last().into_iter().collect()
+            };
+            for (hit, indicator) in assigned {
+                let target = &pack.targets[hit.target];
+                let class = pack.unit_class(&fig.unit);
+                if !target.units.is_empty()
+                    && !class.is_some_and(|c| target.units.iter().any(|u| u == c))
+                {
+                    continue;
+                }
+                let percentish = matches!(class, Some("percent" | "points"));
+                let changes = matches!(
+                    verb,
+                    Some(VerbClass::Growth | VerbClass::Decline | VerbClass::Change)
+                );
+                let metric = match (percentish, changes) {
+                    (true, true) => Metric::Growth,
+                    (true, false) if fig.unit == "个百分点" => Metric::Growth,
+                    (true, false) => match target.percent {
+                        PercentMeaning::Ratio => Metric::Ratio,
+                        PercentMeaning::Growth => Metric::Growth,
+                    },
+                    (false, true) => Metric::Change,
+                    (false, false) => Metric::Level,
+                };
+                let sign = if verb == Some(VerbClass::Decline) {
+                    -1.0
+                } else {
+                    1.0
+                };
+                let qual = fig
+                    .post_qual
+                    .clone()
+                    .or(fig.inner_qual.clone())
+                    .or(fig.pre_qual.clone())
+                    .or(if spread && distributed {
+                        shared_post.clone()
+                    } else {
+                        None
+                    });
+                let bound = qual
+                    .as_deref()
+                    .and_then(|q| pack.bound(q))
+                    .unwrap_or(Bound::Exact);
+                let tier = self
+                    .tokens
+                    .iter()
+                    .filter(|t| t.start >= s.0 && t.end <= tok.start)
+                    .filter_map(|t| match &t.kind {
+                        TokenKind::Tier(w) => pack.tier(w),
+                        _ => None,
+                    })
+                    .last();
+                let time = self.time_of(cx, state, heading_time, s, tok.start);
+                let kind = self.kind_of(pack, state, s, tok.start, time.explicit_year);
+                let (ls, le) = cx
+                    .norm
+                    .original_span(self.base + hit.start, self.base + hit.end);
+                let (fs, fe) = cx
+                    .norm
+                    .original_span(self.base + tok.start, self.base + tok.end);
+                let (ss, se) = cx.norm.original_span(self.base + s.0, self.base + s.1);
+                out.push(Indicator {
+                    doc: cx.doc.to_string(),
+                    indicator: indicator.to_string(),
+                    metric,
+                    value: round(sign * fig.value),
+                    value_max: fig.value_max.map(|v| round(sign * v)),
+                    unit: fig.unit.clone(),
+                    kind,
+                    year: time.year,
+                    period: time.period,
+                    bound,
+                    tier,
+                    label: cx.original[ls..le].to_string(),
+                    line: cx.lines.line_of(fs).max(line_no),
+                    span: Span(fs, fe),
+                    section: state.section_path(cx),
+                    text: cx.original[ss..se].trim().to_string(),
+                    rule: target.rule.clone(),
+                });
+            }
+        }
+    }
+
+    /// A gap against a target or an average (超过年初预期目标0.2个百分点,
+    /// 较一季度提高5个百分点): a comparison word followed by a reference
+    /// before the figure.
+    fn is_gap(&self, pack: &RulePack, from: usize, to: usize) -> bool {
+        let mut compared = false;
+        for c in self
+            .cues
+            .iter()
+            .filter(|c| c.start >= from && c.end <= to && self.depth[c.start] == 0)
+        {
+            let roles = pack.roles(c);
+            if compared && roles.contains(&Role::Reference) {
+                return true;
+            }
+            compared |= roles.contains(&Role::Comparison);
+        }
+        false
+    }
+
+    /// The nearest kind cue before `pos` within its scope decides; then the
+    /// figure's own year against the report's; then the part of the report.
+    fn kind_of(
+        &self,
+        pack: &RulePack,
+        state: &State,
+        s: Range,
+        pos: usize,
+        year: Option<i32>,
+    ) -> Kind {
+        let clause = self.clause_start(s, pos);
+        let mut strong = None;
+        let mut weak = None;
+        for c in self.cues.iter().filter(|c| c.start >= s.0 && c.end <= pos) {
+            for role in pack.roles(c) {
+                if let Role::Kind {
+                    kind,
+                    scope,
+                    weak: w,
+                } = *role
+                {
+                    if scope == CueScope::Clause && c.start < clause {
+                        continue;
+                    }
+                    if w {
+                        weak = Some(kind)
+                    } else {
+                        strong = Some(kind)
+                    }
+                }
+            }
+        }
+        if let Some(k) = strong {
+            return k;
+        }
+        if let (Some(y), Some(r)) = (year, state.time.report_year) {
+            return if y >= r { Kind::Target } else { Kind::Actual };
+        }
+        match state.frame {
+            Frame::Future => Kind::Target,
+            Frame::Past => Kind::Actual,
+            Frame::Unknown => weak.unwrap_or(Kind::Actual),
+        }
+    }
+
+    fn time_of(
+        &self,
+        cx: &DocContext<'_>,
+        state: &State,
+        heading_time: &[(Option<i32>, Option<String>)],
+        s: Range,
+        pos: usize,
+    ) -> Time {
+        let pack = cx.pack;
+        let clause = self.clause_start(s, pos);
+        // Time words that reach the figure: in its clause, or opening an
+        // earlier clause of the sentence, or opening a clause of an earlier
+        // sentence of the paragraph.
+        let mut year = None;
+        let mut period = None;
+        let mut five_year = false;
+        for t in self.tokens.iter().filter(|t| t.end <= pos) {
+            let c = self.clause_start((self.sentence_start(t.start), self.text.len()), t.start);
+            let reaches = if t.start >= s.0 {
+                t.start >= clause || self.opens_clause(c, t.start)
+            } else {
+                self.opens_clause(c, t.start)
+            };
+            if !reaches || self.after_comparison(pack, c, t.start) {
+                continue;
+            }
+            match &t.kind {
+                TokenKind::Year(y) | TokenKind::Date(y) => {
+                    year = Some(*y);
+                    five_year = false;
+                }
+                TokenKind::RelYear(w) => {
+                    if let (Some(d), Some(off)) = (state.time.date_year, pack.relative_year(w)) {
+                        year = Some(d + off);
+                    }
+                }
+                TokenKind::YearRange(_, b) | TokenKind::PlanSpan(b) if t.start >= s.0 => {
+                    year = Some(*b);
+                    five_year = true;
+                }
+                TokenKind::Period(p) => period = Some(period_label(pack, p)),
+                _ => {}
+            }
+        }
+        if self
+            .cues
+            .iter()
+            .any(|c| c.start >= s.0 && c.end <= pos && pack.roles(c).contains(&Role::FiveYear))
+        {
+            five_year = true;
+        }
+        let (h_year, h_period) = state.heading_time(heading_time);
+        let explicit_year = year.or(h_year);
+        let frame_year = state.time.report_year.map(|r| {
+            if state.frame == Frame::Future {
+                r
+            } else {
+                r - 1
+            }
+        });
+        let period = if five_year {
+            "5y".to_string()
+        } else {
+            period
+                .or(h_period.map(str::to_string))
+                .unwrap_or_else(|| "year".into())
+        };
+        Time {
+            year: explicit_year.or(frame_year),
+            explicit_year,
+            period,
+        }
+    }
+
+    fn sentence_start(&self, pos: usize) -> usize {
+        self.tokens
+            .iter()
+            .filter(|t| t.kind == TokenKind::Terminator && t.end <= pos)
+            .map(|t| t.end)
+            .last()
+            .unwrap_or(0)
+    }
+
+    /// 比2022年 / 较上年: a year after a comparison word is a base, not the
+    /// figure's year.
+    fn after_comparison(&self, pack: &RulePack, clause: usize, pos: usize) -> bool {
+        self.cues
+            .iter()
+            .any(|c| c.end == pos && c.start >= clause && pack.roles(c).contains(&Role::Comparison))
+            || ["与", "同", "从"]
+                .iter()
+                .any(|w| self.text[..pos].ends_with(w))
+    }
+}
+
+struct Time {
+    year: Option<i32>,
+    /// The year the text itself gives (not inferred from the report's frame).
+    explicit_year: Option<i32>,
+    period: String,
+}
+
+fn period_label(pack: &RulePack, word: &str) -> String {
+    pack.period(word)
+        .map_or_else(|| word.to_string(), str::to_string)
+}
+
+/// Values as the text states them: no binary noise from sign flips.
+fn round(v: f64) -> f64 {
+    (v * 1e6).round() / 1e6
+}

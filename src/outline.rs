@@ -1,0 +1,96 @@
+//! The outline stage: numbered headings, including those that begin in the
+//! middle of a line right after a sentence ends.
+
+use crate::normalise::Normalised;
+use crate::parse;
+
+/// A heading found in the normalised text.
+#[derive(Debug, Clone)]
+pub struct Heading {
+    pub level: u8,
+    /// Where the marker starts and the title ends, in normalised bytes.
+    pub start: usize,
+    pub title_end: usize,
+    pub marker_end: usize,
+}
+
+/// Headings in document order.
+pub fn headings(norm: &Normalised) -> Vec<Heading> {
+    let text = norm.text.as_str();
+    let mut found = Vec::new();
+    let mut line_start = 0;
+    while line_start < text.len() {
+        let line_end = memchr::memchr(b'\n', &text.as_bytes()[line_start..])
+            .map_or(text.len(), |p| line_start + p);
+        let line = &text[line_start..line_end];
+        for at in candidates(line) {
+            let rest = &line[at..];
+            let Some((level, marker_len)) = parse::heading(rest) else {
+                continue;
+            };
+            let title_len = rest[marker_len..]
+                .find('。')
+                .unwrap_or(rest.len() - marker_len);
+            let title = rest[marker_len..marker_len + title_len].trim_end();
+            if title.is_empty() {
+                continue;
+            }
+            let start = line_start + at;
+            found.push(Heading {
+                level,
+                start,
+                marker_end: start + marker_len,
+                title_end: start + marker_len + title.len(),
+            });
+        }
+        line_start = line_end + 1;
+    }
+    found
+}
+
+/// Offsets in a line where a heading may begin: its first non-blank
+/// character, and the first non-blank character after each 。.
+fn candidates(line: &str) -> Vec<usize> {
+    let skip_blank = |from: usize| from + line[from..].len() - line[from..].trim_start().len();
+    let mut at = vec![skip_blank(0)];
+    for (i, _) in line.match_indices('。') {
+        let next = skip_blank(i + '。'.len_utf8());
+        if next < line.len() {
+            at.push(next);
+        }
+    }
+    at.retain(|&i| i < line.len());
+    at
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn titles(src: &str) -> Vec<(u8, String)> {
+        let n = Normalised::new(src);
+        headings(&n)
+            .iter()
+            .map(|h| (h.level, n.text[h.marker_end..h.title_end].to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn line_start_and_mid_line_headings() {
+        let src = "一、总体要求\n积极打造产业发展集群。(二)要发挥平台公司作用。把强化…\n  1.持续优化营商环境。坚持…";
+        assert_eq!(
+            titles(src),
+            vec![
+                (1, "总体要求".into()),
+                (2, "要发挥平台公司作用".into()),
+                (3, "持续优化营商环境".into())
+            ]
+        );
+    }
+
+    #[test]
+    fn enumerations_are_not_headings() {
+        assert!(titles("一是搭建高位推动的工作格局。二是强化").is_empty());
+        assert!(titles("增长2.5%。").is_empty());
+    }
+}

@@ -1,0 +1,358 @@
+//! The parse stage: runs the pest grammar (grammar/report.pest) over one line
+//! of normalised text and returns typed tokens with their byte spans.
+//!
+//! The grammar is the slow stage of the pipeline (tens of MB/s), so the
+//! engine only calls it on lines where the rule pack found something to
+//! talk about, and on heading candidates.
+
+use pest::Parser;
+use pest::iterators::Pair;
+use pest_derive::Parser;
+
+#[derive(Parser)]
+#[grammar = "../grammar/report.pest"]
+pub struct ReportGrammar;
+
+/// A token of a line; spans are byte offsets into the line.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Token {
+    pub start: usize,
+    pub end: usize,
+    pub kind: TokenKind,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum TokenKind {
+    /// 。！？ – ends a sentence.
+    Terminator,
+    /// ,;: – ends a clause.
+    ClauseSep,
+    /// 、
+    ListSep,
+    Open,
+    Close,
+    Year(i32),
+    /// 2024年2月27日: the year of a full date.
+    Date(i32),
+    /// 2021-2025年
+    YearRange(i32, i32),
+    /// 今年, 去年 … (meaning in the rule pack)
+    RelYear(String),
+    /// “十四五”: the last year of that five-year plan.
+    PlanSpan(i32),
+    /// A period word as written (上半年) or a month range already labelled (M1-M3).
+    Period(String),
+    Figure(Figure),
+    /// Digits dropped by the source (".6亿元", "达到元").
+    Damaged,
+    Tier(String),
+    Distributor,
+    Verb(String),
+}
+
+/// A number with its unit and the words around it, as the grammar saw it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Figure {
+    pub verb: Option<String>,
+    pub pre_qual: Option<String>,
+    pub inner_qual: Option<String>,
+    pub post_qual: Option<String>,
+    pub value: f64,
+    pub value_max: Option<f64>,
+    pub unit: String,
+    /// Start of the amount itself (after verb and qualifier), in the line.
+    pub amount_start: usize,
+}
+
+/// Tokenise one line (no line break inside). Never fails: text the grammar
+/// cannot place is skipped, as `ANY`.
+pub fn tokens(line: &str) -> Vec<Token> {
+    let Ok(mut pairs) = ReportGrammar::parse(Rule::paragraph, line) else {
+        return Vec::new();
+    };
+    let Some(paragraph) = pairs.next() else {
+        return Vec::new();
+    };
+    paragraph.into_inner().filter_map(token).collect()
+}
+
+fn token(pair: Pair<'_, Rule>) -> Option<Token> {
+    let span = pair.as_span();
+    let (start, end) = (span.start(), span.end());
+    let kind = match pair.as_rule() {
+        Rule::terminator => TokenKind::Terminator,
+        Rule::clause_sep => TokenKind::ClauseSep,
+        Rule::list_sep => TokenKind::ListSep,
+        Rule::open => TokenKind::Open,
+        Rule::close => TokenKind::Close,
+        Rule::year => TokenKind::Year(year_of(pair)?),
+        Rule::date => TokenKind::Date(year_of(pair)?),
+        Rule::year_range => {
+            let mut ys = pair
+                .into_inner()
+                .filter(|p| p.as_rule() == Rule::year_digits);
+            let a = ys.next()?.as_str().parse().ok()?;
+            let b = ys.next()?.as_str().parse().ok()?;
+            TokenKind::YearRange(a, b)
+        }
+        Rule::rel_year => TokenKind::RelYear(pair.as_str().to_string()),
+        Rule::plan_span => {
+            let n = pair
+                .into_inner()
+                .find(|p| p.as_rule() == Rule::cn_digit)
+                .and_then(|d| cn_value(d.as_str()))?;
+            // From the sixth plan (1981–1985) on, plan n ends in 1955 + 5n.
+            TokenKind::PlanSpan(1955 + 5 * (10 + n as i32))
+        }
+        Rule::period => TokenKind::Period(period_label(pair)),
+        Rule::figure => TokenKind::Figure(figure(pair)?),
+        Rule::damaged => TokenKind::Damaged,
+        Rule::tier => TokenKind::Tier(pair.as_str().to_string()),
+        Rule::distributor => TokenKind::Distributor,
+        Rule::verb => TokenKind::Verb(pair.as_str().to_string()),
+        Rule::bare_number | Rule::EOI => return None,
+        _ => return None,
+    };
+    Some(Token { start, end, kind })
+}
+
+fn year_of(pair: Pair<'_, Rule>) -> Option<i32> {
+    pair.into_inner()
+        .find(|p| p.as_rule() == Rule::year_digits)?
+        .as_str()
+        .parse()
+        .ok()
+}
+
+/// Month ranges get their label here (a shape: 1-3月 → M1-M3); other period
+/// words are labelled by the rule pack.
+fn period_label(pair: Pair<'_, Rule>) -> String {
+    let text = pair.as_str().to_string();
+    let Some(inner) = pair.into_inner().next() else {
+        return text;
+    };
+    if inner.as_rule() == Rule::month_range {
+        let months: Vec<&str> = inner
+            .into_inner()
+            .filter(|p| p.as_rule() == Rule::month)
+            .map(|p| p.as_str())
+            .collect();
+        if let [a, b] = months[..] {
+            return format!("M{a}-M{b}");
+        }
+    }
+    text
+}
+
+fn figure(pair: Pair<'_, Rule>) -> Option<Figure> {
+    let mut f = Figure {
+        verb: None,
+        pre_qual: None,
+        inner_qual: None,
+        post_qual: None,
+        value: 0.0,
+        value_max: None,
+        unit: String::new(),
+        amount_start: 0,
+    };
+    let base = pair.as_span().start();
+    for part in pair.into_inner() {
+        match part.as_rule() {
+            Rule::verb => f.verb = Some(part.as_str().to_string()),
+            Rule::pre_qual => f.pre_qual = Some(part.as_str().to_string()),
+            Rule::post_qual => f.post_qual = Some(part.as_str().to_string()),
+            Rule::implied_one => {
+                f.amount_start = part.as_span().start() - base;
+                f.value = 1.0;
+                f.unit = part.as_str().to_string();
+            }
+            Rule::amount => {
+                f.amount_start = part.as_span().start() - base;
+                let inner = part.into_inner().next()?;
+                let is_range = inner.as_rule() == Rule::range;
+                let mut numbers = Vec::new();
+                for p in inner.into_inner() {
+                    match p.as_rule() {
+                        Rule::number => {
+                            numbers.push(p.as_str().replace(',', "").parse::<f64>().ok()?)
+                        }
+                        Rule::unit => f.unit = p.as_str().to_string(),
+                        Rule::inner_qual => f.inner_qual = Some(p.as_str().to_string()),
+                        _ => {}
+                    }
+                }
+                f.value = *numbers.first()?;
+                if is_range {
+                    f.value_max = numbers.get(1).copied();
+                }
+            }
+            _ => {}
+        }
+    }
+    (!f.unit.is_empty()).then_some(f)
+}
+
+/// Value of a Chinese numeral up to 九十九 (一, 十, 二十三).
+pub fn cn_value(s: &str) -> Option<u32> {
+    let digit = |c: char| {
+        "〇一二三四五六七八九"
+            .chars()
+            .position(|d| d == c)
+            .map(|v| v as u32)
+            .or(match c {
+                '零' => Some(0),
+                '两' => Some(2),
+                _ => None,
+            })
+    };
+    let chars: Vec<char> = s.chars().collect();
+    match chars.as_slice() {
+        [c] if *c == '十' => Some(10),
+        [c] => digit(*c),
+        ['十', u] => Some(10 + digit(*u)?),
+        [t, '十'] => Some(digit(*t)? * 10),
+        [t, '十', u] => Some(digit(*t)? * 10 + digit(*u)?),
+        _ => None,
+    }
+}
+
+/// A section marker at the start of `text`: (level, marker text, marker length).
+pub fn heading(text: &str) -> Option<(u8, usize)> {
+    let pair = ReportGrammar::parse(Rule::heading, text).ok()?.next()?;
+    let marker = pair.into_inner().next()?;
+    let level = match marker.clone().into_inner().next()?.as_rule() {
+        Rule::level1 => 1,
+        Rule::level2 => 2,
+        Rule::level3 => 3,
+        Rule::level4 => 4,
+        _ => return None,
+    };
+    Some((level, marker.as_span().end()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn figures(line: &str) -> Vec<Figure> {
+        tokens(line)
+            .into_iter()
+            .filter_map(|t| match t.kind {
+                TokenKind::Figure(f) => Some(f),
+                _ => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn numbers_with_decimals_and_thousands() {
+        let f = figures("实现地区生产总值1367.6亿元");
+        assert_eq!((f[0].value, f[0].unit.as_str()), (1367.6, "亿元"));
+        let f = figures("共计1,234.5万元");
+        assert_eq!(f[0].value, 1234.5);
+    }
+
+    #[test]
+    fn verbs_notes_and_qualifiers() {
+        let f = figures("增长(同比,下同)6.7%");
+        assert_eq!(f[0].verb.as_deref(), Some("增长"));
+        assert_eq!(f[0].value, 6.7);
+        let f = figures("控制在4.0%以内");
+        assert_eq!(
+            (f[0].pre_qual.as_deref(), f[0].post_qual.as_deref()),
+            (Some("控制在"), Some("以内"))
+        );
+        let f = figures("新增城镇就业7000余人");
+        assert_eq!(
+            (f[0].value, f[0].inner_qual.as_deref(), f[0].unit.as_str()),
+            (7000.0, Some("余"), "人")
+        );
+        let f = figures("净增长21.7%");
+        assert_eq!(f[0].verb.as_deref(), Some("净增长"));
+    }
+
+    #[test]
+    fn ranges_and_points() {
+        let f = figures("力争发展到16万亩至20万亩");
+        assert_eq!(
+            (f[0].value, f[0].value_max, f[0].unit.as_str()),
+            (16.0, Some(20.0), "万亩")
+        );
+        let f = figures("招引3—5家");
+        assert_eq!((f[0].value, f[0].value_max), (3.0, Some(5.0)));
+        let f = figures("增长6.5%-7%");
+        assert_eq!(
+            (f[0].value, f[0].value_max, f[0].unit.as_str()),
+            (6.5, Some(7.0), "%")
+        );
+        let f = figures("提高5个百分点");
+        assert_eq!(f[0].unit, "个百分点");
+    }
+
+    #[test]
+    fn implied_threshold() {
+        let f = figures("经济总量突破万亿元");
+        assert_eq!(
+            (f[0].value, f[0].unit.as_str(), f[0].pre_qual.as_deref()),
+            (1.0, "万亿元", Some("突破"))
+        );
+    }
+
+    #[test]
+    fn damaged_digits_are_not_figures() {
+        assert!(figures("地区生产总值完成.5亿元").is_empty());
+        assert!(
+            tokens("完成投资.6亿元")
+                .iter()
+                .any(|t| t.kind == TokenKind::Damaged)
+        );
+        assert!(figures("分别达到元、元").is_empty());
+    }
+
+    #[test]
+    fn counts_of_quarters_are_not_figures() {
+        assert!(figures("增速连续4个季度持续回升").is_empty());
+    }
+
+    #[test]
+    fn years_periods_and_spans() {
+        let t = tokens("2023年上半年,");
+        assert_eq!(t[0].kind, TokenKind::Year(2023));
+        assert_eq!(t[1].kind, TokenKind::Period("上半年".into()));
+        assert!(
+            tokens("1-3月")
+                .iter()
+                .any(|t| t.kind == TokenKind::Period("M1-M3".into()))
+        );
+        assert!(
+            tokens("“十四五”时期")
+                .iter()
+                .any(|t| t.kind == TokenKind::PlanSpan(2025))
+        );
+        assert!(
+            tokens("2021年以来")
+                .iter()
+                .all(|t| !matches!(t.kind, TokenKind::Year(_)))
+        );
+    }
+
+    #[test]
+    fn markers_at_four_levels() {
+        assert_eq!(heading("一、攻坚克难"), Some((1, "一、".len())));
+        assert_eq!(heading("(十二)聚焦"), Some((2, "(十二)".len())));
+        assert_eq!(heading("3.切实抓好"), Some((3, 2)));
+        assert_eq!(heading("2、加快"), Some((3, "2、".len())));
+        assert_eq!(heading("(1)推进"), Some((4, 3)));
+        assert_eq!(heading("二十、其他"), Some((1, "二十、".len())));
+        assert_eq!(heading("2.5亿元"), None);
+        assert_eq!(heading("一是搭建"), None);
+    }
+
+    #[test]
+    fn chinese_numerals() {
+        assert_eq!(cn_value("十"), Some(10));
+        assert_eq!(cn_value("二十三"), Some(23));
+        assert_eq!(cn_value("十五"), Some(15));
+        assert_eq!(cn_value("九"), Some(9));
+    }
+}
