@@ -93,15 +93,44 @@ pub fn apply(cx: &DocContext<'_>, out: &mut Vec<Indicator>, diagnostics: &mut Ve
             continue;
         }
         let tokens = parse::tokens(line);
+        let aliases = without_subareas(cx.pack, &tokens, aliases, &cues);
         let l = Line::new(cx.pack, line, line_start, tokens, aliases, cues);
         for sentence in l.sentences() {
             state.advance(cx, &heading_time, line_start + sentence.0);
+            // A plan statement (2025年主要预期目标是…) frames its own figures too.
+            state.open_plan(cx.pack, &l, sentence);
             l.sentence(cx, &state, &heading_time, sentence, out, diagnostics);
-            state.after_sentence(cx.pack, &l, sentence);
         }
         state.advance(cx, &heading_time, line_end);
         line_start = line_end + 1;
     }
+}
+
+/// A name with a sub-area word earlier in its clause (经开区力争形成固定资产
+/// 投资…) is about that sub-area, not the region.
+fn without_subareas(
+    pack: &RulePack,
+    tokens: &[Token],
+    aliases: Vec<AliasHit>,
+    cues: &[CueHit],
+) -> Vec<AliasHit> {
+    aliases
+        .into_iter()
+        .filter(|a| {
+            let clause = tokens
+                .iter()
+                .filter(|t| {
+                    matches!(t.kind, TokenKind::ClauseSep | TokenKind::Terminator)
+                        && t.end <= a.start
+                })
+                .map(|t| t.end)
+                .last()
+                .unwrap_or(0);
+            !cues.iter().any(|c| {
+                c.start >= clause && c.end <= a.start && pack.roles(c).contains(&Role::Subarea)
+            })
+        })
+        .collect()
 }
 
 /// The report's own year: the first full date near the top, else the
@@ -158,7 +187,7 @@ impl State {
     }
 
     /// A sentence that sets out the year's targets opens the plan part.
-    fn after_sentence(&mut self, pack: &RulePack, l: &Line<'_>, (s, e): (usize, usize)) {
+    fn open_plan(&mut self, pack: &RulePack, l: &Line<'_>, (s, e): (usize, usize)) {
         let has_frame = l
             .cues
             .iter()
@@ -166,25 +195,23 @@ impl State {
         if !has_frame {
             return;
         }
+        // The statement sets out plans ("…主要预期目标是：") unless it names
+        // a year before the report's own.
         let year = l
             .tokens
             .iter()
             .filter(|t| t.start >= s && t.end <= e)
-            .find_map(|t| match &t.kind {
-                TokenKind::Year(y) => Some(*y),
-                TokenKind::RelYear(w) => Some(self.time.date_year? + pack.relative_year(w)?),
+            .find_map(|t| match t.kind {
+                TokenKind::Year(y) => Some(y),
                 _ => None,
             });
-        if let Some(y) = year {
-            match self.time.report_year {
-                Some(r) if y >= r => self.frame = Frame::Future,
-                None => {
-                    self.time.report_year = Some(y);
-                    self.frame = Frame::Future;
-                }
-                _ => {}
-            }
+        match (year, self.time.report_year) {
+            (Some(y), Some(r)) if y < r => return,
+            // An undated report: its plan year is the report's year.
+            (Some(y), None) => self.time.report_year = Some(y),
+            _ => {}
         }
+        self.frame = Frame::Future;
     }
 
     fn section_path(&self, cx: &DocContext<'_>) -> Vec<String> {
@@ -335,13 +362,21 @@ impl<'a> Line<'a> {
             .count()
     }
 
-    /// Whether a clause opens at `pos` (ignoring blanks, quotes, dashes and
-    /// a short preposition such as 在 / 截至).
+    /// Whether a clause opens at `pos`: only blanks, punctuation, time
+    /// prepositions and other time words before it (",2023年上半年,").
     fn opens_clause(&self, clause: usize, pos: usize) -> bool {
         pos >= clause
-            && self.residual(clause, pos) <= 2
+            && self.residual(clause, pos) == 0
             && !self.tokens.iter().any(|t| {
-                matches!(t.kind, TokenKind::Figure(_)) && t.start >= clause && t.end <= pos
+                t.start >= clause
+                    && t.end <= pos
+                    && !matches!(
+                        t.kind,
+                        TokenKind::Year(_)
+                            | TokenKind::Date(_)
+                            | TokenKind::TimePrep
+                            | TokenKind::RelYear(_)
+                    )
             })
     }
 
@@ -375,24 +410,33 @@ impl<'a> Line<'a> {
             });
         }
         let lists = self.alias_lists(s);
-        let groups = self.figure_groups(s);
-        let mut subject: Option<usize> = None; // index into `lists`
-        for group in &groups {
+        // Where the last figure group with no name of its own ended: a name
+        // before it does not reach past it.
+        let mut blocked_until = s.0;
+        for group in &self.figure_groups(s) {
             let first = &self.tokens[group[0]];
             let clause = self.clause_start(s, first.start);
-            let in_clause = lists
-                .iter()
-                .rposition(|l| l.0 >= clause && l.1 <= first.start);
-            let chosen = match in_clause {
-                Some(i) if self.residual(lists[i].1, first.start) <= pack.limits.max_gap => Some(i),
-                Some(_) => None,
-                None => subject
-                    .filter(|_| self.residual(clause, first.start) <= pack.limits.max_inherit),
+            let Some(li) = lists.iter().rposition(|l| l.1 <= first.start) else {
+                blocked_until = first.end;
+                continue;
             };
-            subject = chosen;
-            let Some(li) = chosen else { continue };
             let list = &lists[li];
-            let gap_from = clause.max(list.1);
+            let reaches = if list.0 >= clause {
+                self.residual(list.1, first.start) <= pack.limits.max_gap
+            } else {
+                list.1 > blocked_until
+                    && self.residual(clause, first.start) <= pack.limits.max_inherit
+            };
+            if !reaches {
+                blocked_until = first.end;
+                continue;
+            }
+            if group
+                .iter()
+                .all(|&i| self.tokens[i].kind == TokenKind::Damaged)
+            {
+                continue;
+            }
             self.emit(
                 cx,
                 state,
@@ -400,7 +444,7 @@ impl<'a> Line<'a> {
                 s,
                 list,
                 group,
-                gap_from,
+                clause,
                 line_no,
                 out,
             );
@@ -438,7 +482,8 @@ impl<'a> Line<'a> {
     /// a verb between: 确保增长6.7%、力争7.2%以上) form one group.
     fn figure_groups(&self, s: Range) -> Vec<Vec<usize>> {
         let mut groups: Vec<Vec<usize>> = Vec::new();
-        let mut joinable = false;
+        // After a 、 that follows a figure: where the next figure may join.
+        let mut join_from: Option<usize> = None;
         for (i, t) in self
             .tokens
             .iter()
@@ -454,21 +499,29 @@ impl<'a> Line<'a> {
                 continue;
             }
             match &t.kind {
-                TokenKind::Figure(_) => {
-                    if joinable {
-                        groups.last_mut().expect("joinable implies a group").push(i);
-                    } else {
-                        groups.push(vec![i]);
+                // A damaged figure still closes a name's reach like a figure.
+                TokenKind::Figure(_) | TokenKind::Damaged => {
+                    let joins = join_from.is_some_and(|from| {
+                        self.residual(from, t.start) == 0
+                            && !self
+                                .aliases
+                                .iter()
+                                .any(|a| a.start >= from && a.end <= t.start)
+                    });
+                    match groups.last_mut() {
+                        Some(g) if joins => g.push(i),
+                        _ => groups.push(vec![i]),
                     }
-                    joinable = false;
+                    join_from = None;
                 }
                 TokenKind::ListSep => {
-                    joinable = groups
+                    join_from = groups
                         .last()
-                        .is_some_and(|g| self.tokens[*g.last().unwrap()].end == t.start)
+                        .filter(|g| self.tokens[*g.last().unwrap()].end == t.start)
+                        .map(|_| t.end);
                 }
                 TokenKind::Tier(_) | TokenKind::Verb(_) => {}
-                _ => joinable = false,
+                _ => join_from = None,
             }
         }
         groups
@@ -531,6 +584,9 @@ impl<'a> Line<'a> {
                 .or(prev_verb)
                 .or(verb_before_name);
             prev_verb = verb;
+            if self.modifies_noun(pack, tok.end) || self.aside(pack, list.1, tok.start) {
+                continue;
+            }
             let inside_parens = self.depth[tok.start] > 0;
             if !inside_parens && self.is_gap(pack, gap_from, tok.start) {
                 continue;
@@ -626,8 +682,9 @@ impl<'a> Line<'a> {
     }
 
     /// A gap against a target or an average (超过年初预期目标0.2个百分点,
-    /// 较一季度提高5个百分点): a comparison word followed by a reference
-    /// before the figure.
+    /// 较一季度提高5个百分点) or a share of a total (占全州…的75.2%): a
+    /// comparison word followed by a reference, in the figure's clause
+    /// before it.
     fn is_gap(&self, pack: &RulePack, from: usize, to: usize) -> bool {
         let mut compared = false;
         for c in self
@@ -642,6 +699,29 @@ impl<'a> Line<'a> {
             compared |= roles.contains(&Role::Comparison);
         }
         false
+    }
+
+    /// 占…比重 / 折合 between a name and a figure: the figure is a share of
+    /// the named total, or the same amount in another unit.
+    fn aside(&self, pack: &RulePack, from: usize, to: usize) -> bool {
+        self.cues.iter().any(|c| {
+            c.start >= from
+                && c.end <= to
+                && self.depth[c.start] == 0
+                && pack.roles(c).contains(&Role::Aside)
+        })
+    }
+
+    /// "73%的常住人口": a figure followed by 的 describes the noun after it,
+    /// unless that noun is a goal (增长7%的目标).
+    fn modifies_noun(&self, pack: &RulePack, end: usize) -> bool {
+        if !self.text[end..].starts_with('的') {
+            return false;
+        }
+        let after = end + '的'.len_utf8();
+        !self.cues.iter().any(|c| {
+            c.start == after && pack.roles(c).iter().any(|r| matches!(r, Role::Kind { .. }))
+        })
     }
 
     /// The nearest kind cue before `pos` within its scope decides; then the
@@ -778,9 +858,7 @@ impl<'a> Line<'a> {
         self.cues
             .iter()
             .any(|c| c.end == pos && c.start >= clause && pack.roles(c).contains(&Role::Comparison))
-            || ["与", "同", "从"]
-                .iter()
-                .any(|w| self.text[..pos].ends_with(w))
+            || ["与", "同"].iter().any(|w| self.text[..pos].ends_with(w))
     }
 }
 

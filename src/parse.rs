@@ -47,6 +47,8 @@ pub enum TokenKind {
     Damaged,
     Tier(String),
     Distributor,
+    /// 截至 / 在 before a time phrase.
+    TimePrep,
     Verb(String),
 }
 
@@ -109,6 +111,7 @@ fn token(pair: Pair<'_, Rule>) -> Option<Token> {
         Rule::damaged => TokenKind::Damaged,
         Rule::tier => TokenKind::Tier(pair.as_str().to_string()),
         Rule::distributor => TokenKind::Distributor,
+        Rule::time_prep => TokenKind::TimePrep,
         Rule::verb => TokenKind::Verb(pair.as_str().to_string()),
         Rule::bare_number | Rule::EOI => return None,
         _ => return None,
@@ -117,11 +120,16 @@ fn token(pair: Pair<'_, Rule>) -> Option<Token> {
 }
 
 fn year_of(pair: Pair<'_, Rule>) -> Option<i32> {
-    pair.into_inner()
-        .find(|p| p.as_rule() == Rule::year_digits)?
-        .as_str()
-        .parse()
-        .ok()
+    let digits = pair
+        .into_inner()
+        .find(|p| matches!(p.as_rule(), Rule::year_digits | Rule::cn_year))?;
+    match digits.as_rule() {
+        Rule::cn_year => digits
+            .as_str()
+            .chars()
+            .try_fold(0, |y, c| Some(y * 10 + cn_value(&c.to_string())? as i32)),
+        _ => digits.as_str().parse().ok(),
+    }
 }
 
 /// Month ranges get their label here (a shape: 1-3月 → M1-M3); other period
@@ -334,6 +342,11 @@ mod tests {
                 .iter()
                 .all(|t| !matches!(t.kind, TokenKind::Year(_)))
         );
+        assert_eq!(
+            tokens("——二〇二六年一月二十七日在")[0].kind,
+            TokenKind::Date(2026)
+        );
+        assert_eq!(tokens("二〇二五年")[0].kind, TokenKind::Year(2025));
     }
 
     #[test]

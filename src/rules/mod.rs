@@ -107,6 +107,8 @@ pub enum Role {
     Link,
     Comparison,
     Reference,
+    Aside,
+    Subarea,
 }
 
 /// One indicator rule, ready to use.
@@ -298,6 +300,8 @@ fn layer(into: &mut Vocabulary, over: Vocabulary) {
         links,
         comparisons,
         references,
+        asides,
+        subareas,
         units,
         limits
     );
@@ -408,12 +412,14 @@ fn compile(
             );
         }
     }
-    let lists: [(&Option<Vec<String>>, Role); 5] = [
+    let lists: [(&Option<Vec<String>>, Role); 7] = [
         (&vocab.frame, Role::Frame),
         (&vocab.five_year, Role::FiveYear),
         (&vocab.links, Role::Link),
         (&vocab.comparisons, Role::Comparison),
         (&vocab.references, Role::Reference),
+        (&vocab.asides, Role::Aside),
+        (&vocab.subareas, Role::Subarea),
     ];
     for (list, role) in lists {
         for w in list.iter().flatten() {

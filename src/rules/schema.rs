@@ -104,6 +104,14 @@ pub struct Vocabulary {
     pub comparisons: Option<Vec<String>>,
     #[serde(default)]
     pub references: Option<Vec<String>>,
+    /// Words between a name and its figure that make the figure about
+    /// something else (占比, 折合).
+    #[serde(default)]
+    pub asides: Option<Vec<String>>,
+    /// Words naming a part of the region (开发区, 县城): a name later in the
+    /// same clause is about that part, not the region.
+    #[serde(default)]
+    pub subareas: Option<Vec<String>>,
     /// Unit class → units (money: [亿元, 万元, 元]).
     #[serde(default)]
     pub units: Option<BTreeMap<String, Vec<String>>>,

@@ -1,0 +1,165 @@
+//! The binary, end to end.
+
+use std::path::Path;
+use std::process::Command;
+
+fn zhibiao() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_zhibiao"))
+}
+
+fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+#[test]
+fn extract_writes_jsonl_with_provenance() {
+    let out = zhibiao()
+        .arg("extract")
+        .arg(root().join("examples/corpus"))
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8(out.stdout).unwrap();
+    let first: serde_json::Value = serde_json::from_str(text.lines().next().unwrap()).unwrap();
+    for field in [
+        "doc",
+        "indicator",
+        "metric",
+        "value",
+        "unit",
+        "kind",
+        "year",
+        "period",
+        "bound",
+        "tier",
+        "label",
+        "line",
+        "span",
+        "section",
+        "text",
+        "rule",
+    ] {
+        assert!(first.get(field).is_some(), "missing {field}");
+    }
+    // The span points at the figure in the file as written.
+    let doc = std::fs::read_to_string(first["doc"].as_str().unwrap()).unwrap();
+    let (s, e) = (
+        first["span"][0].as_u64().unwrap() as usize,
+        first["span"][1].as_u64().unwrap() as usize,
+    );
+    let value = first["value"].as_f64().unwrap().to_string();
+    assert!(
+        doc[s..e].contains(value.trim_end_matches(".0")),
+        "span {s}..{e} is {:?}",
+        &doc[s..e]
+    );
+}
+
+#[test]
+fn outline_csv_and_json() {
+    let out = zhibiao()
+        .args(["outline", "--format", "csv"])
+        .arg(root().join("examples/corpus"))
+        .output()
+        .unwrap();
+    let csv = String::from_utf8(out.stdout).unwrap();
+    assert!(csv.starts_with("doc,level,marker,title,line,span_start,span_end\n"));
+    assert!(csv.lines().count() > 10);
+    let out = zhibiao()
+        .args(["extract", "--format", "json"])
+        .arg(root().join("examples/corpus"))
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(v.as_array().unwrap().len() > 10);
+}
+
+#[test]
+fn stdin_and_output_file() {
+    let dir = tempdir();
+    let out_path = dir.join("out.jsonl");
+    let mut child = zhibiao()
+        .args(["extract", "-", "-o"])
+        .arg(&out_path)
+        .stdin(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    use std::io::Write;
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all("2024年全市地区生产总值增长5.2%。".as_bytes())
+        .unwrap();
+    assert!(child.wait().unwrap().success());
+    let written = std::fs::read_to_string(out_path).unwrap();
+    assert!(written.contains("\"indicator\":\"gdp\"") && written.contains("\"doc\":\"-\""));
+}
+
+#[test]
+fn a_missing_file_is_reported_and_the_rest_processed() {
+    let out = zhibiao()
+        .arg("extract")
+        .arg(root().join("does-not-exist.txt"))
+        .arg(root().join("examples/corpus"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("does-not-exist.txt"), "{err}");
+    assert!(String::from_utf8_lossy(&out.stdout).lines().count() > 10);
+}
+
+#[test]
+fn invalid_rules_are_located_and_stop_the_run() {
+    let dir = tempdir();
+    std::fs::write(
+        dir.join("bad.yaml"),
+        "indicators:\n  - id: x\n    alias: [甲]\n",
+    )
+    .unwrap();
+    let out = zhibiao()
+        .arg("extract")
+        .arg("--rules")
+        .arg(&dir)
+        .arg(root().join("examples/corpus"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("bad.yaml:3:"), "{err}");
+    assert!(err.contains("unknown field `alias`"), "{err}");
+    assert!(out.stdout.is_empty());
+}
+
+#[test]
+fn eval_prints_scores() {
+    let out = zhibiao()
+        .args(["eval", "--gold"])
+        .arg(root().join("tests/gold/seeds.indicators.jsonl"))
+        .arg("--gold")
+        .arg(root().join("tests/gold/seeds.sections.jsonl"))
+        .arg(root().join("tests/corpus/seeds"))
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.contains("strict") && text.contains("loose") && text.contains("sections"),
+        "{text}"
+    );
+}
+
+fn tempdir() -> std::path::PathBuf {
+    let d = std::env::temp_dir().join(format!(
+        "zhibiao-test-{}-{:?}",
+        std::process::id(),
+        std::thread::current().id()
+    ));
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}

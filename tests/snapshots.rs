@@ -1,0 +1,58 @@
+//! Snapshot of `extract` and `outline` on every document of the corpus.
+//!
+//! A rule or code change shows up here as a diff of records. Review it with
+//! `cargo insta review` (or read the `.snap.new` files) and accept only what
+//! you meant; never accept blindly.
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+use zhibiao::RulePack;
+
+fn corpus() -> Vec<PathBuf> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/corpus");
+    let mut docs: Vec<PathBuf> = walkdir::WalkDir::new(&root)
+        .into_iter()
+        .filter_map(Result::ok)
+        .map(|e| e.into_path())
+        .filter(|p| p.extension().is_some_and(|e| e == "txt"))
+        .collect();
+    docs.sort();
+    docs
+}
+
+#[test]
+fn every_corpus_document() {
+    let pack = RulePack::builtin().expect("built-in rules load");
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/corpus");
+    let docs = corpus();
+    assert!(
+        docs.len() >= 30,
+        "corpus is missing: {} documents",
+        docs.len()
+    );
+    for path in docs {
+        let name = path
+            .strip_prefix(&root)
+            .unwrap()
+            .to_string_lossy()
+            .replace('\\', "/");
+        let text = std::fs::read_to_string(&path).unwrap();
+        let out = zhibiao::extract(&pack, &name, &text);
+        let mut snap = String::new();
+        writeln!(snap, "# sections").unwrap();
+        for s in &out.sections {
+            writeln!(snap, "{}", serde_json::to_string(s).unwrap()).unwrap();
+        }
+        writeln!(snap, "# indicators").unwrap();
+        for r in &out.indicators {
+            writeln!(snap, "{}", serde_json::to_string(r).unwrap()).unwrap();
+        }
+        writeln!(snap, "# diagnostics").unwrap();
+        for d in &out.diagnostics {
+            writeln!(snap, "{}", serde_json::to_string(d).unwrap()).unwrap();
+        }
+        let snap_name = name.trim_end_matches(".txt").replace('/', "__");
+        insta::assert_snapshot!(snap_name, snap);
+    }
+}
