@@ -10,94 +10,161 @@ use zhconv::{Variant, zhconv};
 
 /// A normalised copy of a text plus the way back to the original.
 #[derive(Debug, Clone)]
-pub struct Normalised {
+pub struct Normalised<'a> {
     pub text: String,
-    /// For each byte of `text`: the original `[start, end)` of the character
-    /// it was produced from.
-    origin: Vec<(u32, u32)>,
-    original_len: usize,
+    original: &'a str,
+    /// `(normalised offset, original offset)` wherever the distance between
+    /// the two changes; between anchors, characters map one to one. Sparse,
+    /// so a 50 MB report costs kilobytes here, not 8 bytes a byte.
+    anchors: Vec<(u32, u32)>,
 }
 
-impl Normalised {
+/// Long lines are converted in pieces of this size, so that the working
+/// buffers stay small whatever the input.
+const PIECE: usize = 64 * 1024;
+
+impl<'a> Normalised<'a> {
     /// Normalise `original` for matching.
-    pub fn new(original: &str) -> Normalised {
-        let mut stage = Builder::with_capacity(original.len());
-        // Pass 1: character-level clean-up, line by line is not needed here.
-        let chars: Vec<(usize, char)> = original.char_indices().collect();
-        let mut i = 0;
-        // Glosses follow the character they gloss: the last one kept.
-        let mut prev: Option<char> = None;
-        while i < chars.len() {
-            let (at, c) = chars[i];
-            let end = chars.get(i + 1).map_or(original.len(), |&(b, _)| b);
-            if let Some(skip) = prev
-                .filter(|&p| is_cjk(p))
-                .and_then(|_| pinyin_gloss(&chars, i))
-            {
-                i += skip;
-                continue;
-            }
-            match fold(c) {
-                Fold::Drop => {}
-                Fold::Keep => stage.push(c, at, end),
-                Fold::To(d) => stage.push(d, at, end),
-            }
-            prev = Some(c);
-            i += 1;
+    pub fn new(original: &'a str) -> Normalised<'a> {
+        let mut n = Normalised {
+            text: String::with_capacity(original.len()),
+            original,
+            anchors: Vec::new(),
+        };
+        let mut piece = Piece::default();
+        let mut start = 0;
+        while start < original.len() {
+            let end = piece_end(original, start);
+            piece.fill(original, start, end);
+            n.push_simplified(&piece);
+            start = end;
         }
-        let folded = stage.finish(original.len());
-        to_simplified(folded)
+        n
+    }
+
+    /// Original offset of the character that starts at normalised `at`.
+    fn map(&self, at: usize) -> usize {
+        let i = self.anchors.partition_point(|&(n, _)| n as usize <= at);
+        match i.checked_sub(1).map(|i| self.anchors[i]) {
+            Some((n, o)) => (o as usize + (at - n as usize)).min(self.original.len()),
+            None => at.min(self.original.len()),
+        }
     }
 
     /// Map a `[start, end)` byte range of the normalised text back to the
-    /// original text.
+    /// original text: from the first character's origin to the end of the
+    /// last one's.
     pub fn original_span(&self, start: usize, end: usize) -> (usize, usize) {
-        if self.origin.is_empty() || start >= end {
-            let at = self
-                .origin
-                .get(start)
-                .map_or(self.original_len, |o| o.0 as usize);
-            return (at, at);
+        let s = self.map(start);
+        if end <= start {
+            return (s, s);
         }
-        let s = self.origin[start.min(self.origin.len() - 1)].0 as usize;
-        let e = self.origin[(end - 1).min(self.origin.len() - 1)].1 as usize;
-        (s, e.max(s))
+        let mut last = end.min(self.text.len()) - 1;
+        while last > start && !self.text.is_char_boundary(last) {
+            last -= 1;
+        }
+        let o = self.map(last);
+        let len = self.original[o..].chars().next().map_or(0, char::len_utf8);
+        (s, (o + len).max(s))
     }
 
     /// Original byte offset of a normalised byte offset (for line numbers).
     pub fn original_offset(&self, at: usize) -> usize {
-        self.origin
-            .get(at)
-            .map_or(self.original_len, |o| o.0 as usize)
+        self.map(at)
     }
-}
 
-struct Builder {
-    text: String,
-    origin: Vec<(u32, u32)>,
-}
-
-impl Builder {
-    fn with_capacity(n: usize) -> Builder {
-        Builder {
-            text: String::with_capacity(n),
-            origin: Vec::with_capacity(n),
+    fn push(&mut self, c: char, origin: usize) {
+        let at = self.text.len();
+        let continues = self
+            .anchors
+            .last()
+            .is_some_and(|&(n, o)| o as usize + (at - n as usize) == origin);
+        if !continues {
+            self.anchors.push((at as u32, origin as u32));
         }
-    }
-
-    fn push(&mut self, c: char, start: usize, end: usize) {
         self.text.push(c);
-        for _ in 0..c.len_utf8() {
-            self.origin.push((start as u32, end as u32));
+    }
+
+    /// Traditional → simplified, keeping the way back. zhconv converts
+    /// phrases, so a piece's output usually has as many characters as its
+    /// input and aligns one to one; a piece where it does not is converted
+    /// character by character instead (rare, and still right for matching).
+    fn push_simplified(&mut self, piece: &Piece) {
+        if piece.text.is_ascii() {
+            for (c, &o) in piece.text.chars().zip(&piece.origin) {
+                self.push(c, o as usize);
+            }
+            return;
+        }
+        let converted = zhconv(&piece.text, Variant::ZhHans);
+        if converted.chars().count() == piece.origin.len() {
+            for (c, &o) in converted.chars().zip(&piece.origin) {
+                self.push(c, o as usize);
+            }
+        } else {
+            let mut buf = [0u8; 4];
+            for (c, &o) in piece.text.chars().zip(&piece.origin) {
+                for d in zhconv(c.encode_utf8(&mut buf), Variant::ZhHans).chars() {
+                    self.push(d, o as usize);
+                }
+            }
+        }
+    }
+}
+
+/// End of the piece starting at `start`: the next line end, or `PIECE` bytes
+/// on at a character boundary.
+fn piece_end(text: &str, start: usize) -> usize {
+    let limit = (start + PIECE).min(text.len());
+    match memchr::memchr(b'\n', &text.as_bytes()[start..limit]) {
+        Some(p) => start + p + 1,
+        None => {
+            let mut end = limit;
+            while !text.is_char_boundary(end) {
+                end -= 1;
+            }
+            if end == start { limit } else { end }
+        }
+    }
+}
+
+/// One piece after character-level clean-up, before t→s conversion.
+#[derive(Default)]
+struct Piece {
+    text: String,
+    /// Original offset of each character of `text`.
+    origin: Vec<u32>,
+}
+
+impl Piece {
+    fn fill(&mut self, original: &str, start: usize, end: usize) {
+        self.text.clear();
+        self.origin.clear();
+        let src = &original[start..end];
+        let mut i = 0;
+        // Glosses follow the character they gloss: the last one kept.
+        let mut prev: Option<char> = None;
+        while i < src.len() {
+            let c = src[i..].chars().next().expect("i is a char boundary");
+            if prev.is_some_and(is_cjk) {
+                if let Some(skip) = pinyin_gloss(&src[i..]) {
+                    i += skip;
+                    continue;
+                }
+            }
+            match fold(c) {
+                Fold::Drop => {}
+                Fold::Keep => self.keep(c, start + i),
+                Fold::To(d) => self.keep(d, start + i),
+            }
+            prev = Some(c);
+            i += c.len_utf8();
         }
     }
 
-    fn finish(self, original_len: usize) -> Normalised {
-        Normalised {
-            text: self.text,
-            origin: self.origin,
-            original_len,
-        }
+    fn keep(&mut self, c: char, origin: usize) {
+        self.text.push(c);
+        self.origin.push(origin as u32);
     }
 }
 
@@ -120,35 +187,36 @@ fn fold(c: char) -> Fold {
     }
 }
 
-/// Length in chars of a pinyin gloss starting at `i` — `(bào)`, `(qū)`, or
+/// Byte length of a pinyin gloss at the start of `s` — `(bào)`, `(qū)`, or
 /// the broken `?yún)^` that some converters leave — or `None`.
-fn pinyin_gloss(chars: &[(usize, char)], i: usize) -> Option<usize> {
-    let (_, c) = chars[i];
-    let opener = matches!(c, '(' | '（');
-    let broken = c == '?';
-    if !(opener || broken) {
+fn pinyin_gloss(s: &str) -> Option<usize> {
+    let mut chars = s.char_indices();
+    let (_, open) = chars.next()?;
+    let broken = open == '?';
+    if !(matches!(open, '(' | '（') || broken) {
         return None;
     }
-    let mut j = i + 1;
     let mut toned = false;
-    while j < chars.len() && j - i <= 8 {
-        let d = chars[j].1;
+    let mut letters = 0;
+    for (i, d) in chars {
         if is_tone_vowel(d) {
             toned = true;
-        } else if !d.is_ascii_lowercase() {
-            break;
+        } else if d.is_ascii_lowercase() {
+        } else if matches!(d, ')' | '）') && toned && letters > 0 {
+            let mut end = i + d.len_utf8();
+            if broken && s[end..].starts_with('^') {
+                end += 1;
+            }
+            return Some(end);
+        } else {
+            return None;
         }
-        j += 1;
+        letters += 1;
+        if letters > 7 {
+            return None;
+        }
     }
-    let letters = j - i - 1;
-    if !toned || letters == 0 || j >= chars.len() || !matches!(chars[j].1, ')' | '）') {
-        return None;
-    }
-    j += 1;
-    if broken && j < chars.len() && chars[j].1 == '^' {
-        j += 1;
-    }
-    Some(j - i)
+    None
 }
 
 fn is_tone_vowel(c: char) -> bool {
@@ -157,44 +225,6 @@ fn is_tone_vowel(c: char) -> bool {
 
 pub(crate) fn is_cjk(c: char) -> bool {
     matches!(c, '\u{3400}'..='\u{9FFF}' | '\u{F900}'..='\u{FAFF}' | '\u{20000}'..='\u{2FFFF}')
-}
-
-/// Traditional → simplified, keeping the way back. zhconv converts phrases,
-/// so the output of a line usually has as many characters as its input and
-/// aligns one to one; a line where it does not is converted character by
-/// character instead (rare, and still correct for our purpose).
-fn to_simplified(n: Normalised) -> Normalised {
-    let mut out = Builder::with_capacity(n.text.len());
-    let mut line_start = 0;
-    let bytes = n.text.as_bytes();
-    while line_start < bytes.len() {
-        let line_end =
-            memchr::memchr(b'\n', &bytes[line_start..]).map_or(bytes.len(), |p| line_start + p + 1);
-        let line = &n.text[line_start..line_end];
-        let converted = if line.is_ascii() {
-            line.to_string()
-        } else {
-            zhconv(line, Variant::ZhHans)
-        };
-        let origin_of = |offset_in_line: usize| n.origin[line_start + offset_in_line];
-        if converted.chars().count() == line.chars().count() {
-            for ((off, _), d) in line.char_indices().zip(converted.chars()) {
-                let (s, e) = origin_of(off);
-                out.push(d, s as usize, e as usize);
-            }
-        } else {
-            let mut buf = [0u8; 4];
-            for (off, c) in line.char_indices() {
-                let (s, e) = origin_of(off);
-                let single = zhconv(c.encode_utf8(&mut buf), Variant::ZhHans);
-                for d in single.chars() {
-                    out.push(d, s as usize, e as usize);
-                }
-            }
-        }
-        line_start = line_end;
-    }
-    out.finish(n.original_len)
 }
 
 #[cfg(test)]
@@ -222,6 +252,15 @@ mod tests {
     fn drops_broken_gloss_and_replacement_chars() {
         let n = Normalised::new("麒麟?yún)^(qū)政府\u{FFFD}工作");
         assert_eq!(n.text, "麒麟政府工作");
+    }
+
+    #[test]
+    fn long_lines_are_converted_in_pieces() {
+        let src = "區".repeat(PIECE);
+        let n = Normalised::new(&src);
+        assert_eq!(n.text, "区".repeat(PIECE));
+        let at = n.text.len() - 3;
+        assert_eq!(n.original_span(at, at + 3), (src.len() - 3, src.len()));
     }
 
     #[test]

@@ -66,6 +66,34 @@ pub struct Figure {
     pub amount_start: usize,
 }
 
+/// Length of a damaged figure (".6亿元") at the start of `text`, if any.
+pub fn damaged(text: &str) -> Option<usize> {
+    let pair = ReportGrammar::parse(Rule::damaged, text).ok()?.next()?;
+    Some(pair.as_span().end())
+}
+
+/// Sentence spans of a line, each with the span of its terminator if it has
+/// one.
+pub fn sentences(line: &str) -> Vec<(usize, usize, Option<(usize, usize)>)> {
+    let Ok(mut pairs) = ReportGrammar::parse(Rule::sentences, line) else {
+        return vec![(0, line.len(), None)];
+    };
+    let Some(all) = pairs.next() else {
+        return Vec::new();
+    };
+    all.into_inner()
+        .filter(|p| p.as_rule() == Rule::sentence)
+        .map(|p| {
+            let span = p.as_span();
+            let end = p
+                .into_inner()
+                .find(|t| t.as_rule() == Rule::terminator)
+                .map(|t| (t.as_span().start(), t.as_span().end()));
+            (span.start(), span.end(), end)
+        })
+        .collect()
+}
+
 /// Tokenise one line (no line break inside). Never fails: text the grammar
 /// cannot place is skipped, as `ANY`.
 pub fn tokens(line: &str) -> Vec<Token> {
