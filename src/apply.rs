@@ -85,7 +85,8 @@ pub fn apply(cx: &DocContext<'_>, out: &mut Vec<Indicator>, diagnostics: &mut Ve
             .map_or(text.len(), |p| line_start + p);
         let line = &text[line_start..line_end];
         let aliases = cx.pack.find_aliases(line);
-        let cues = cx.pack.find_cues(line);
+        let mut cues = cx.pack.find_cues(line);
+        cues.sort_by_key(|c| (c.start, c.end));
         let frames = cues.iter().any(|c| cx.pack.roles(c).contains(&Role::Frame));
         let tokens =
             (!aliases.is_empty() || frames).then(|| line_tokens(cx.pack, line, &aliases, &cues));
@@ -96,12 +97,24 @@ pub fn apply(cx: &DocContext<'_>, out: &mut Vec<Indicator>, diagnostics: &mut Ve
             continue;
         };
         let aliases = without_subareas(cx.pack, &tokens, aliases, &cues);
-        let l = Line::new(cx.pack, line, line_start, tokens, aliases, cues);
-        for sentence in l.sentences() {
-            state.advance(cx, &heading_time, line_start + sentence.0);
+        let mut paragraph = TimeState::default();
+        for range in sentence_ranges(line, &tokens) {
+            state.advance(cx, &heading_time, line_start + range.0);
+            let sentence = Sentence::new(
+                cx.pack,
+                state.time.date_year,
+                line,
+                line_start,
+                range,
+                hits_in(&tokens, |t| t.start, range.0, range.1),
+                hits_in(&aliases, |a| a.start, range.0, range.1),
+                hits_in(&cues, |c| c.start, range.0, range.1),
+                &paragraph,
+            );
             // A plan statement (2025年主要预期目标是…) frames its own figures too.
-            state.open_plan(cx.pack, &l, sentence);
-            l.sentence(cx, &state, &heading_time, sentence, out, diagnostics);
+            state.open_plan(cx.pack, &sentence);
+            sentence.extract(cx, &state, &heading_time, out);
+            paragraph = sentence.paragraph_time(cx.pack, state.time.date_year, paragraph);
         }
         state.advance(cx, &heading_time, line_end);
         line_start = line_end + 1;
@@ -148,6 +161,20 @@ fn report_damaged(
     }
 }
 
+/// Sentence ranges of a tokenised line: up to and including each terminator.
+fn sentence_ranges(line: &str, tokens: &[Token]) -> Vec<Range> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    for t in tokens.iter().filter(|t| t.kind == TokenKind::Terminator) {
+        out.push((start, t.end));
+        start = t.end;
+    }
+    if start < line.len() && !line[start..].trim().is_empty() {
+        out.push((start, line.len()));
+    }
+    out
+}
+
 /// Tokens of the sentences of a line that matter: those that name an
 /// indicator or state a plan, and the earlier ones that may set the time
 /// (…,2023年上半年,…). Other sentences only keep their terminator, so the
@@ -155,10 +182,10 @@ fn report_damaged(
 fn line_tokens(pack: &RulePack, line: &str, aliases: &[AliasHit], cues: &[CueHit]) -> Vec<Token> {
     let spans = parse::sentences(line);
     let matters = |&(s, e, _): &(usize, usize, Option<(usize, usize)>)| {
-        aliases.iter().any(|a| a.start >= s && a.start < e)
-            || cues
+        !hits_in(aliases, |a| a.start, s, e).is_empty()
+            || hits_in(cues, |c| c.start, s, e)
                 .iter()
-                .any(|c| c.start >= s && c.start < e && pack.roles(c).contains(&Role::Frame))
+                .any(|c| pack.roles(c).contains(&Role::Frame))
     };
     let last = spans.iter().rposition(matters).unwrap_or(0);
     let mut tokens = Vec::new();
@@ -191,21 +218,21 @@ fn without_subareas(
     aliases: Vec<AliasHit>,
     cues: &[CueHit],
 ) -> Vec<AliasHit> {
+    let bounds: Vec<usize> = tokens
+        .iter()
+        .filter(|t| matches!(t.kind, TokenKind::ClauseSep | TokenKind::Terminator))
+        .map(|t| t.end)
+        .collect();
     aliases
         .into_iter()
         .filter(|a| {
-            let clause = tokens
+            let clause = bounds
+                .partition_point(|&b| b <= a.start)
+                .checked_sub(1)
+                .map_or(0, |i| bounds[i]);
+            !hits_in(cues, |c| c.start, clause, a.start)
                 .iter()
-                .filter(|t| {
-                    matches!(t.kind, TokenKind::ClauseSep | TokenKind::Terminator)
-                        && t.end <= a.start
-                })
-                .map(|t| t.end)
-                .last()
-                .unwrap_or(0);
-            !cues.iter().any(|c| {
-                c.start >= clause && c.end <= a.start && pack.roles(c).contains(&Role::Subarea)
-            })
+                .any(|c| c.end <= a.start && pack.roles(c).contains(&Role::Subarea))
         })
         .collect()
 }
@@ -276,24 +303,16 @@ impl State {
     }
 
     /// A sentence that sets out the year's targets opens the plan part.
-    fn open_plan(&mut self, pack: &RulePack, l: &Line<'_>, (s, e): (usize, usize)) {
-        let has_frame = l
-            .cues
-            .iter()
-            .any(|c| c.start >= s && c.end <= e && pack.roles(c).contains(&Role::Frame));
-        if !has_frame {
+    fn open_plan(&mut self, pack: &RulePack, l: &Sentence<'_>) {
+        if !l.cues.iter().any(|c| pack.roles(c).contains(&Role::Frame)) {
             return;
         }
         // The statement sets out plans ("…主要预期目标是：") unless it names
         // a year before the report's own.
-        let year = l
-            .tokens
-            .iter()
-            .filter(|t| t.start >= s && t.end <= e)
-            .find_map(|t| match t.kind {
-                TokenKind::Year(y) => Some(y),
-                _ => None,
-            });
+        let year = l.tokens.iter().find_map(|t| match t.kind {
+            TokenKind::Year(y) => Some(y),
+            _ => None,
+        });
         match (year, self.time.report_year) {
             (Some(y), Some(r)) if y < r => return,
             // An undated report: its plan year is the report's year.
@@ -330,34 +349,86 @@ impl State {
     }
 }
 
-/// One parsed line with its vocabulary hits.
-struct Line<'a> {
-    text: &'a str,
-    base: usize,
-    tokens: Vec<Token>,
-    aliases: Vec<AliasHit>,
-    cues: Vec<CueHit>,
-    /// Bytes that are not "content" for gap counting: tokens, vocabulary,
-    /// notes in parentheses.
-    covered: Vec<bool>,
-    /// Parenthesis depth at each byte.
-    depth: Vec<u8>,
+/// Time that earlier sentences of a paragraph set for the later ones: a
+/// year or period that opened one of their clauses (…,2023年上半年,…).
+#[derive(Debug, Default, Clone)]
+struct TimeState {
+    year: Option<i32>,
+    period: Option<String>,
+    five_year: bool,
+}
+
+impl TimeState {
+    fn take(&mut self, pack: &RulePack, date_year: Option<i32>, t: &Token, in_sentence: bool) {
+        match &t.kind {
+            TokenKind::Year(y) | TokenKind::Date(y) => {
+                self.year = Some(*y);
+                self.five_year = false;
+            }
+            TokenKind::RelYear(w) => {
+                if let (Some(d), Some(off)) = (date_year, pack.relative_year(w)) {
+                    self.year = Some(d + off);
+                }
+            }
+            TokenKind::YearRange(_, b) | TokenKind::PlanSpan(b) if in_sentence => {
+                self.year = Some(*b);
+                self.five_year = true;
+            }
+            TokenKind::Period(p) => self.period = Some(period_label(pack, p)),
+            _ => {}
+        }
+    }
 }
 
 type Range = (usize, usize);
 
-impl<'a> Line<'a> {
+/// A sentence's vocabulary hits by their start (the order they come in).
+fn hits_in<T>(hits: &[T], start: impl Fn(&T) -> usize, from: usize, to: usize) -> &[T] {
+    let a = hits.partition_point(|h| start(h) < from);
+    let b = hits.partition_point(|h| start(h) < to);
+    &hits[a..b.max(a)]
+}
+
+/// One sentence of a parsed line, with its tokens and vocabulary hits.
+/// Positions are byte offsets in the line; everything here is sized to the
+/// sentence, so a line of any length costs time in proportion to it.
+struct Sentence<'a> {
+    line: &'a str,
+    /// Where the line starts in the normalised text.
+    base: usize,
+    range: Range,
+    tokens: &'a [Token],
+    aliases: &'a [AliasHit],
+    cues: &'a [CueHit],
+    /// Parenthesis depth at each byte.
+    depth: Vec<u8>,
+    /// Content characters before each byte that nothing accounts for
+    /// (tokens, vocabulary, notes in parentheses): gaps in O(1).
+    content: Vec<u32>,
+    /// Where each clause starts (after a separator outside parentheses).
+    clauses: Vec<usize>,
+    /// Time as of each clause's start, from clause-opening time words.
+    clause_time: Vec<TimeState>,
+}
+
+impl<'a> Sentence<'a> {
+    #[allow(clippy::too_many_arguments)]
     fn new(
         pack: &RulePack,
-        text: &'a str,
+        date_year: Option<i32>,
+        line: &'a str,
         base: usize,
-        tokens: Vec<Token>,
-        aliases: Vec<AliasHit>,
-        cues: Vec<CueHit>,
-    ) -> Line<'a> {
-        let mut covered = vec![false; text.len()];
-        let mut mark = |s: usize, e: usize| covered[s..e].iter_mut().for_each(|b| *b = true);
-        for t in &tokens {
+        range: Range,
+        tokens: &'a [Token],
+        aliases: &'a [AliasHit],
+        cues: &'a [CueHit],
+        paragraph: &TimeState,
+    ) -> Sentence<'a> {
+        let (s0, len) = (range.0, range.1 - range.0);
+        let mut covered = vec![false; len];
+        let mut mark =
+            |s: usize, e: usize| covered[s - s0..e - s0].iter_mut().for_each(|b| *b = true);
+        for t in tokens {
             if !matches!(
                 t.kind,
                 TokenKind::Terminator | TokenKind::ClauseSep | TokenKind::Open | TokenKind::Close
@@ -365,17 +436,20 @@ impl<'a> Line<'a> {
                 mark(t.start, t.end);
             }
         }
-        for c in &cues {
+        for c in cues.iter().filter(|c| c.end <= range.1) {
             if pack.roles(c).iter().any(|r| !matches!(r, Role::Frame)) {
                 mark(c.start, c.end);
             }
         }
-        let mut depth = vec![0u8; text.len()];
+        let mut depth = vec![0u8; len];
         let mut d = 0u8;
         let mut open_at: Option<usize> = None;
-        let mut next = 0;
-        for t in &tokens {
-            depth[next..t.start].iter_mut().for_each(|b| *b = d);
+        let mut next = s0;
+        let mut clauses = vec![s0];
+        for t in tokens {
+            depth[next - s0..t.start - s0]
+                .iter_mut()
+                .for_each(|b| *b = d);
             match t.kind {
                 TokenKind::Open => {
                     d = d.saturating_add(1);
@@ -389,55 +463,98 @@ impl<'a> Line<'a> {
                         }
                     }
                 }
-                TokenKind::Terminator => d = 0,
+                TokenKind::ClauseSep if d == 0 => clauses.push(t.end),
                 _ => {}
             }
-            depth[t.start..t.end].iter_mut().for_each(|b| *b = d);
+            depth[t.start - s0..t.end - s0]
+                .iter_mut()
+                .for_each(|b| *b = d);
             next = t.end;
         }
-        depth[next..].iter_mut().for_each(|b| *b = d);
-        Line {
-            text,
+        depth[next - s0..].iter_mut().for_each(|b| *b = d);
+        let mut content = vec![0u32; len + 1];
+        let text = &line[range.0..range.1];
+        let mut count = 0;
+        let mut last = 0;
+        for (i, c) in text.char_indices() {
+            content[last..=i].iter_mut().for_each(|b| *b = count);
+            if !covered[i] && (is_cjk(c) || c.is_alphanumeric()) {
+                count += 1;
+            }
+            last = i + 1;
+        }
+        content[last..].iter_mut().for_each(|b| *b = count);
+        let mut s = Sentence {
+            line,
             base,
+            range,
             tokens,
             aliases,
             cues,
-            covered,
             depth,
+            content,
+            clauses,
+            clause_time: Vec::new(),
+        };
+        // Time as of each clause start: the paragraph's, then the time words
+        // that open a clause of this sentence.
+        let mut time = paragraph.clone();
+        let mut next_clause = 0;
+        for t in tokens {
+            while next_clause < s.clauses.len() && s.clauses[next_clause] <= t.start {
+                s.clause_time.push(time.clone());
+                next_clause += 1;
+            }
+            let c = s.clause_start(t.start);
+            if s.opens_clause(c, t.start) && !s.after_comparison(pack, c, t.start) {
+                time.take(pack, date_year, t, true);
+            }
         }
+        while s.clause_time.len() < s.clauses.len() {
+            s.clause_time.push(time.clone());
+        }
+        s
     }
 
-    /// Sentence ranges: up to and including each terminator.
-    fn sentences(&self) -> Vec<Range> {
-        let mut out = Vec::new();
-        let mut start = 0;
-        for t in self
-            .tokens
-            .iter()
-            .filter(|t| t.kind == TokenKind::Terminator)
-        {
-            out.push((start, t.end));
-            start = t.end;
+    /// The paragraph's time after this sentence: what its clause-opening time
+    /// words set.
+    fn paragraph_time(
+        &self,
+        pack: &RulePack,
+        date_year: Option<i32>,
+        mut time: TimeState,
+    ) -> TimeState {
+        for t in self.tokens {
+            let c = self.clause_start(t.start);
+            if self.opens_clause(c, t.start) && !self.after_comparison(pack, c, t.start) {
+                time.take(pack, date_year, t, false);
+            }
         }
-        if start < self.text.len() && !self.text[start..].trim().is_empty() {
-            out.push((start, self.text.len()));
-        }
-        out
+        time.five_year = false;
+        time
     }
 
-    /// Start of the clause holding `pos`, within sentence `s`.
-    fn clause_start(&self, s: Range, pos: usize) -> usize {
-        self.tokens
-            .iter()
-            .filter(|t| {
-                t.kind == TokenKind::ClauseSep
-                    && t.end <= pos
-                    && t.start >= s.0
-                    && self.depth[t.start] == 0
-            })
-            .map(|t| t.end)
-            .last()
-            .unwrap_or(s.0)
+    fn tokens_in(&self, from: usize, to: usize) -> &'a [Token] {
+        hits_in(self.tokens, |t| t.start, from, to)
+    }
+
+    fn cues_in(&self, from: usize, to: usize) -> &'a [CueHit] {
+        hits_in(self.cues, |c| c.start, from, to)
+    }
+
+    fn depth_at(&self, pos: usize) -> u8 {
+        self.depth.get(pos - self.range.0).copied().unwrap_or(0)
+    }
+
+    /// Index of the clause holding `pos`.
+    fn clause_index(&self, pos: usize) -> usize {
+        self.clauses
+            .partition_point(|&c| c <= pos)
+            .saturating_sub(1)
+    }
+
+    fn clause_start(&self, pos: usize) -> usize {
+        self.clauses[self.clause_index(pos)]
     }
 
     /// Content characters in `[a, b)` that nothing accounts for.
@@ -445,10 +562,7 @@ impl<'a> Line<'a> {
         if a >= b {
             return 0;
         }
-        self.text[a..b]
-            .char_indices()
-            .filter(|&(i, c)| !self.covered[a + i] && (is_cjk(c) || c.is_alphanumeric()))
-            .count()
+        (self.content[b - self.range.0] - self.content[a - self.range.0]) as usize
     }
 
     /// Whether a clause opens at `pos`: only blanks, punctuation, time
@@ -456,38 +570,36 @@ impl<'a> Line<'a> {
     fn opens_clause(&self, clause: usize, pos: usize) -> bool {
         pos >= clause
             && self.residual(clause, pos) == 0
-            && !self.tokens.iter().any(|t| {
-                t.start >= clause
-                    && t.end <= pos
-                    && !matches!(
-                        t.kind,
-                        TokenKind::Year(_)
-                            | TokenKind::Date(_)
-                            | TokenKind::TimePrep
-                            | TokenKind::RelYear(_)
-                    )
+            && self.tokens_in(clause, pos).iter().all(|t| {
+                matches!(
+                    t.kind,
+                    TokenKind::Year(_)
+                        | TokenKind::Date(_)
+                        | TokenKind::TimePrep
+                        | TokenKind::RelYear(_)
+                )
             })
     }
 
-    fn sentence(
+    fn extract(
         &self,
         cx: &DocContext<'_>,
         state: &State,
         heading_time: &[(Option<i32>, Option<String>)],
-        s: Range,
         out: &mut Vec<Indicator>,
-        diagnostics: &mut Vec<Diagnostic>,
     ) {
         let pack = cx.pack;
-        let line_no = cx.lines.line_of(cx.norm.original_offset(self.base + s.0));
-        let lists = self.alias_lists(s);
+        let line_no = cx
+            .lines
+            .line_of(cx.norm.original_offset(self.base + self.range.0));
+        let lists = self.alias_lists();
         // Where the last figure group with no name of its own ended: a name
         // before it does not reach past it.
-        let mut blocked_until = s.0;
-        for group in &self.figure_groups(s) {
+        let mut blocked_until = self.range.0;
+        for group in &self.figure_groups() {
             let first = &self.tokens[group[0]];
-            let clause = self.clause_start(s, first.start);
-            let Some(li) = lists.iter().rposition(|l| l.1 <= first.start) else {
+            let clause = self.clause_start(first.start);
+            let Some(li) = lists.partition_point(|l| l.1 <= first.start).checked_sub(1) else {
                 blocked_until = first.end;
                 continue;
             };
@@ -508,31 +620,17 @@ impl<'a> Line<'a> {
             {
                 continue;
             }
-            self.emit(
-                cx,
-                state,
-                heading_time,
-                s,
-                list,
-                group,
-                clause,
-                line_no,
-                out,
-            );
+            self.emit(cx, state, heading_time, list, group, clause, line_no, out);
         }
     }
 
-    /// Alias hits of a sentence grouped into lists (A、B、C): hits joined by
-    /// 、 or a conjunction, notes in parentheses allowed between.
-    fn alias_lists(&self, s: Range) -> Vec<(usize, usize, Vec<AliasHit>)> {
+    /// Alias hits grouped into lists (A、B、C): hits joined by 、 or a
+    /// conjunction.
+    fn alias_lists(&self) -> Vec<(usize, usize, Vec<AliasHit>)> {
         let mut lists: Vec<(usize, usize, Vec<AliasHit>)> = Vec::new();
-        for hit in self
-            .aliases
-            .iter()
-            .filter(|h| h.start >= s.0 && h.end <= s.1)
-        {
+        for hit in self.aliases.iter().filter(|h| h.end <= self.range.1) {
             if let Some(last) = lists.last_mut() {
-                let between = &self.text[last.1..hit.start];
+                let between = &self.line[last.1..hit.start];
                 let joined = between
                     .chars()
                     .all(|c| matches!(c, '、' | '和' | '及' | '与' | ' '))
@@ -549,35 +647,35 @@ impl<'a> Line<'a> {
         lists
     }
 
-    /// Figures of a sentence in groups: figures joined by 、 (with a tier or
-    /// a verb between: 确保增长6.7%、力争7.2%以上) form one group.
-    fn figure_groups(&self, s: Range) -> Vec<Vec<usize>> {
+    /// Whether some indicator name lies inside `[from, to)`.
+    fn names_between(&self, from: usize, to: usize) -> bool {
+        hits_in(self.aliases, |a| a.start, from, to)
+            .iter()
+            .any(|a| a.end <= to)
+    }
+
+    /// Whether `t` lies inside an indicator name (增加 in 增加值).
+    fn inside_name(&self, t: &Token) -> bool {
+        let i = self.aliases.partition_point(|a| a.start <= t.start);
+        i > 0 && self.aliases[i - 1].end >= t.end
+    }
+
+    /// Figures in groups: figures joined by 、 (with a tier or a verb
+    /// between: 确保增长6.7%、力争7.2%以上) form one group. Indices are into
+    /// the sentence's tokens.
+    fn figure_groups(&self) -> Vec<Vec<usize>> {
         let mut groups: Vec<Vec<usize>> = Vec::new();
         // After a 、 that follows a figure: where the next figure may join.
         let mut join_from: Option<usize> = None;
-        for (i, t) in self
-            .tokens
-            .iter()
-            .enumerate()
-            .filter(|(_, t)| t.start >= s.0 && t.end <= s.1)
-        {
-            // Tokens inside an indicator name (增加 in 增加值) are not tokens.
-            if self
-                .aliases
-                .iter()
-                .any(|a| t.start >= a.start && t.end <= a.end)
-            {
+        for (i, t) in self.tokens.iter().enumerate() {
+            if self.inside_name(t) {
                 continue;
             }
             match &t.kind {
                 // A damaged figure still closes a name's reach like a figure.
                 TokenKind::Figure(_) | TokenKind::Damaged => {
                     let joins = join_from.is_some_and(|from| {
-                        self.residual(from, t.start) == 0
-                            && !self
-                                .aliases
-                                .iter()
-                                .any(|a| a.start >= from && a.end <= t.start)
+                        self.residual(from, t.start) == 0 && !self.names_between(from, t.start)
                     });
                     match groups.last_mut() {
                         Some(g) if joins => g.push(i),
@@ -604,14 +702,14 @@ impl<'a> Line<'a> {
         cx: &DocContext<'_>,
         state: &State,
         heading_time: &[(Option<i32>, Option<String>)],
-        s: Range,
         list: &(usize, usize, Vec<AliasHit>),
         group: &[usize],
-        gap_from: usize,
+        clause: usize,
         line_no: usize,
         out: &mut Vec<Indicator>,
     ) {
         let pack = cx.pack;
+        let s = self.range;
         let figures: Vec<(&Token, &Figure)> = group
             .iter()
             .filter_map(|&i| match &self.tokens[i].kind {
@@ -632,15 +730,16 @@ impl<'a> Line<'a> {
             })
             .collect();
         let distributed = names.len() > 1 && names.len() == figures.len();
-        let spread = self.tokens.iter().any(|t| {
-            t.kind == TokenKind::Distributor && t.start >= list.1 && t.end <= figures[0].0.start
-        });
+        let spread = self
+            .tokens_in(list.1, figures[0].0.start)
+            .iter()
+            .any(|t| t.kind == TokenKind::Distributor);
         let shared_post = figures.last().and_then(|(_, f)| f.post_qual.clone());
         // A change verb right before the name (新增市场主体2500户).
         let verb_before_name = self
-            .tokens
-            .iter()
-            .find(|t| t.end == list.0)
+            .tokens_in(s.0, list.0)
+            .last()
+            .filter(|t| t.end == list.0)
             .and_then(|t| match &t.kind {
                 TokenKind::Verb(v) => pack.verb(v),
                 _ => None,
@@ -655,11 +754,11 @@ impl<'a> Line<'a> {
                 .or(prev_verb)
                 .or(verb_before_name);
             prev_verb = verb;
-            if self.modifies_noun(pack, tok.end) || self.aside(pack, list.1, tok.start) {
+            if self.modifies_noun(pack, tok.end) || self.aside(pack, list.1.max(clause), tok.start)
+            {
                 continue;
             }
-            let inside_parens = self.depth[tok.start] > 0;
-            if !inside_parens && self.is_gap(pack, gap_from, tok.start) {
+            if self.depth_at(tok.start) == 0 && self.is_gap(pack, clause, tok.start) {
                 continue;
             }
             let assigned: Vec<&(AliasHit, &str)> = if distributed {
@@ -712,16 +811,16 @@ impl<'a> Line<'a> {
                     .and_then(|q| pack.bound(q))
                     .unwrap_or(Bound::Exact);
                 let tier = self
-                    .tokens
+                    .tokens_in(s.0, tok.start)
                     .iter()
-                    .filter(|t| t.start >= s.0 && t.end <= tok.start)
-                    .filter_map(|t| match &t.kind {
-                        TokenKind::Tier(w) => pack.tier(w),
+                    .rev()
+                    .find_map(|t| match &t.kind {
+                        TokenKind::Tier(w) => Some(pack.tier(w)),
                         _ => None,
                     })
-                    .last();
-                let time = self.time_of(cx, state, heading_time, s, tok.start);
-                let kind = self.kind_of(pack, state, s, tok.start, time.explicit_year);
+                    .flatten();
+                let time = self.time_of(cx, state, heading_time, tok.start);
+                let kind = self.kind_of(pack, state, tok.start, time.explicit_year);
                 let (ls, le) = cx
                     .norm
                     .original_span(self.base + hit.start, self.base + hit.end);
@@ -759,9 +858,9 @@ impl<'a> Line<'a> {
     fn is_gap(&self, pack: &RulePack, from: usize, to: usize) -> bool {
         let mut compared = false;
         for c in self
-            .cues
+            .cues_in(from, to)
             .iter()
-            .filter(|c| c.start >= from && c.end <= to && self.depth[c.start] == 0)
+            .filter(|c| c.end <= to && self.depth_at(c.start) == 0)
         {
             let roles = pack.roles(c);
             if compared && roles.contains(&Role::Reference) {
@@ -775,40 +874,35 @@ impl<'a> Line<'a> {
     /// 占…比重 / 折合 between a name and a figure: the figure is a share of
     /// the named total, or the same amount in another unit.
     fn aside(&self, pack: &RulePack, from: usize, to: usize) -> bool {
-        self.cues.iter().any(|c| {
-            c.start >= from
-                && c.end <= to
-                && self.depth[c.start] == 0
-                && pack.roles(c).contains(&Role::Aside)
+        self.cues_in(from, to).iter().any(|c| {
+            c.end <= to && self.depth_at(c.start) == 0 && pack.roles(c).contains(&Role::Aside)
         })
     }
 
     /// "73%的常住人口": a figure followed by 的 describes the noun after it,
     /// unless that noun is a goal (增长7%的目标).
     fn modifies_noun(&self, pack: &RulePack, end: usize) -> bool {
-        if !self.text[end..].starts_with('的') {
+        if !self.line[end..].starts_with('的') {
             return false;
         }
         let after = end + '的'.len_utf8();
-        !self.cues.iter().any(|c| {
-            c.start == after && pack.roles(c).iter().any(|r| matches!(r, Role::Kind { .. }))
-        })
+        !self
+            .cues_in(after, after + 1)
+            .iter()
+            .any(|c| pack.roles(c).iter().any(|r| matches!(r, Role::Kind { .. })))
     }
 
     /// The nearest kind cue before `pos` within its scope decides; then the
     /// figure's own year against the report's; then the part of the report.
-    fn kind_of(
-        &self,
-        pack: &RulePack,
-        state: &State,
-        s: Range,
-        pos: usize,
-        year: Option<i32>,
-    ) -> Kind {
-        let clause = self.clause_start(s, pos);
+    fn kind_of(&self, pack: &RulePack, state: &State, pos: usize, year: Option<i32>) -> Kind {
+        let clause = self.clause_start(pos);
         let mut strong = None;
         let mut weak = None;
-        for c in self.cues.iter().filter(|c| c.start >= s.0 && c.end <= pos) {
+        for c in self
+            .cues_in(self.range.0, pos)
+            .iter()
+            .filter(|c| c.end <= pos)
+        {
             for role in pack.roles(c) {
                 if let Role::Kind {
                     kind,
@@ -840,59 +934,34 @@ impl<'a> Line<'a> {
         }
     }
 
+    /// Year and period of a figure at `pos`: time words in its clause, or
+    /// opening an earlier clause of the sentence or of the paragraph; then
+    /// the headings; then the part of the report.
     fn time_of(
         &self,
         cx: &DocContext<'_>,
         state: &State,
         heading_time: &[(Option<i32>, Option<String>)],
-        s: Range,
         pos: usize,
     ) -> Time {
         let pack = cx.pack;
-        let clause = self.clause_start(s, pos);
-        // Time words that reach the figure: in its clause, or opening an
-        // earlier clause of the sentence, or opening a clause of an earlier
-        // sentence of the paragraph.
-        let mut year = None;
-        let mut period = None;
-        let mut five_year = false;
-        for t in self.tokens.iter().filter(|t| t.end <= pos) {
-            let c = self.clause_start((self.sentence_start(t.start), self.text.len()), t.start);
-            let reaches = if t.start >= s.0 {
-                t.start >= clause || self.opens_clause(c, t.start)
-            } else {
-                self.opens_clause(c, t.start)
-            };
-            if !reaches || self.after_comparison(pack, c, t.start) {
-                continue;
-            }
-            match &t.kind {
-                TokenKind::Year(y) | TokenKind::Date(y) => {
-                    year = Some(*y);
-                    five_year = false;
-                }
-                TokenKind::RelYear(w) => {
-                    if let (Some(d), Some(off)) = (state.time.date_year, pack.relative_year(w)) {
-                        year = Some(d + off);
-                    }
-                }
-                TokenKind::YearRange(_, b) | TokenKind::PlanSpan(b) if t.start >= s.0 => {
-                    year = Some(*b);
-                    five_year = true;
-                }
-                TokenKind::Period(p) => period = Some(period_label(pack, p)),
-                _ => {}
+        let ci = self.clause_index(pos);
+        let clause = self.clauses[ci];
+        let mut time = self.clause_time[ci].clone();
+        for t in self.tokens_in(clause, pos).iter().filter(|t| t.end <= pos) {
+            if !self.after_comparison(pack, clause, t.start) {
+                time.take(pack, state.time.date_year, t, true);
             }
         }
         if self
-            .cues
+            .cues_in(self.range.0, pos)
             .iter()
-            .any(|c| c.start >= s.0 && c.end <= pos && pack.roles(c).contains(&Role::FiveYear))
+            .any(|c| c.end <= pos && pack.roles(c).contains(&Role::FiveYear))
         {
-            five_year = true;
+            time.five_year = true;
         }
         let (h_year, h_period) = state.heading_time(heading_time);
-        let explicit_year = year.or(h_year);
+        let explicit_year = time.year.or(h_year);
         let frame_year = state.time.report_year.map(|r| {
             if state.frame == Frame::Future {
                 r
@@ -900,10 +969,10 @@ impl<'a> Line<'a> {
                 r - 1
             }
         });
-        let period = if five_year {
+        let period = if time.five_year {
             "5y".to_string()
         } else {
-            period
+            time.period
                 .or(h_period.map(str::to_string))
                 .unwrap_or_else(|| "year".into())
         };
@@ -914,22 +983,13 @@ impl<'a> Line<'a> {
         }
     }
 
-    fn sentence_start(&self, pos: usize) -> usize {
-        self.tokens
-            .iter()
-            .filter(|t| t.kind == TokenKind::Terminator && t.end <= pos)
-            .map(|t| t.end)
-            .last()
-            .unwrap_or(0)
-    }
-
     /// 比2022年 / 较上年: a year after a comparison word is a base, not the
     /// figure's year.
     fn after_comparison(&self, pack: &RulePack, clause: usize, pos: usize) -> bool {
-        self.cues
+        self.cues_in(clause, pos)
             .iter()
-            .any(|c| c.end == pos && c.start >= clause && pack.roles(c).contains(&Role::Comparison))
-            || ["与", "同"].iter().any(|w| self.text[..pos].ends_with(w))
+            .any(|c| c.end == pos && pack.roles(c).contains(&Role::Comparison))
+            || ["与", "同"].iter().any(|w| self.line[..pos].ends_with(w))
     }
 }
 

@@ -1,63 +1,259 @@
-//! The decode stage: bytes as they come off the web to UTF-8 text.
+//! The decode stage: bytes as they come off the web to the text of a report.
 //!
-//! UTF-8 (with or without BOM) and UTF-16 with a BOM are taken as they say;
-//! anything else is guessed by chardetng from the first 64 KB and decoded by
-//! encoding_rs (GB18030 covers GBK and GB2312).
+//! - UTF-8 (with or without BOM) and UTF-16 with a BOM are taken as they say;
+//!   anything else is guessed by chardetng from the first 64 KB and decoded
+//!   by encoding_rs (its GBK decoder reads all of GB18030).
+//! - UTF-8 with a few broken sequences (a truncated download) stays UTF-8,
+//!   with a warning, rather than being guessed as something else.
+//! - HTML (by file name or by sniffing) becomes its visible text in reading
+//!   order: block elements as line breaks, scripts, styles and navigation
+//!   dropped, entities decoded. Records then point into that text.
 
-use encoding_rs::Encoding;
+use encoding_rs::{Encoding, UTF_8};
+use scraper::{Html, Node};
 
 /// Why a file's bytes are not a report.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum DecodeError {
-    #[error("binary file (NUL bytes), not text")]
-    Binary,
+    #[error("empty file")]
+    Empty,
+    #[error("binary file ({0}), not text")]
+    Binary(&'static str),
     #[error("unknown encoding `{0}`")]
     UnknownEncoding(String),
+    #[error("not text in any known encoding")]
+    Undecodable,
 }
 
-/// Decoded text and the encoding it was read as.
+/// Decoded text and how it was read.
 #[derive(Debug)]
 pub struct Decoded {
     pub text: String,
     pub encoding: &'static str,
+    pub html: bool,
+    /// Bytes that were not valid in the encoding and were replaced.
+    pub replaced: usize,
 }
 
-/// Decode `bytes`, guessing the encoding unless `forced` names one.
-pub fn decode(bytes: &[u8], forced: Option<&str>) -> Result<Decoded, DecodeError> {
-    if let Some(name) = forced {
-        let enc = Encoding::for_label(name.as_bytes())
-            .ok_or_else(|| DecodeError::UnknownEncoding(name.to_string()))?;
-        let (text, _, _) = enc.decode(bytes);
-        return Ok(Decoded {
-            text: text.into_owned(),
-            encoding: enc.name(),
-        });
+/// Decode `bytes`. `name` (a file name, may be empty) tells HTML by its
+/// extension; `forced` names an encoding to use instead of detecting one.
+pub fn decode(bytes: &[u8], name: &str, forced: Option<&str>) -> Result<Decoded, DecodeError> {
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Err(DecodeError::Empty);
     }
-    if let Some((enc, _)) = Encoding::for_bom(bytes) {
-        let (text, _) = enc.decode_with_bom_removal(bytes);
-        return Ok(Decoded {
-            text: text.into_owned(),
-            encoding: enc.name(),
-        });
+    let (enc, body) = match forced {
+        Some(label) => {
+            let enc = Encoding::for_label(label.trim().as_bytes())
+                .ok_or_else(|| DecodeError::UnknownEncoding(label.to_string()))?;
+            (enc, bytes)
+        }
+        None => match Encoding::for_bom(bytes) {
+            Some((enc, bom)) => (enc, &bytes[bom..]),
+            None => (sniff(bytes)?, bytes),
+        },
+    };
+    let (text, replaced) = decode_with(enc, body);
+    if text.chars().filter(|&c| c == '\u{FFFD}').count() * 4 > text.chars().count() {
+        return Err(DecodeError::Undecodable);
     }
+    let html = looks_like_html(name, &text);
+    let text = if html {
+        visible_text(&text)
+    } else {
+        unix_lines(text)
+    };
+    Ok(Decoded {
+        text,
+        encoding: enc.name(),
+        html,
+        replaced,
+    })
+}
+
+/// CRLF and lone CR become LF, as an HTML parser does, so that offsets do
+/// not depend on where a file was saved.
+fn unix_lines(text: String) -> String {
+    if !text.contains('\r') {
+        return text;
+    }
+    text.replace("\r\n", "\n").replace('\r', "\n")
+}
+
+fn decode_with(enc: &'static Encoding, bytes: &[u8]) -> (String, usize) {
+    let (text, had_errors) = enc.decode_without_bom_handling(bytes);
+    let replaced = if had_errors {
+        text.chars().filter(|&c| c == '\u{FFFD}').count()
+    } else {
+        0
+    };
+    (text.into_owned(), replaced)
+}
+
+/// Guess the encoding of BOM-less bytes.
+fn sniff(bytes: &[u8]) -> Result<&'static Encoding, DecodeError> {
     let head = &bytes[..bytes.len().min(64 * 1024)];
-    if memchr::memchr(0, head).is_some() {
-        return Err(DecodeError::Binary);
+    if let Some(kind) = binary_kind(head) {
+        return Err(DecodeError::Binary(kind));
     }
-    if let Ok(text) = std::str::from_utf8(bytes) {
-        return Ok(Decoded {
-            text: text.to_string(),
-            encoding: "UTF-8",
-        });
+    // Mostly valid UTF-8 is UTF-8: a truncated download must not turn into
+    // a GBK guess that garbles the whole text.
+    match std::str::from_utf8(bytes) {
+        Ok(_) => return Ok(UTF_8),
+        // At most one broken sequence per 100 bytes, most of the file valid.
+        Err(e)
+            if e.valid_up_to() * 10 >= bytes.len() * 9
+                && utf8_errors(bytes) <= (bytes.len() / 100).max(1) =>
+        {
+            return Ok(UTF_8);
+        }
+        Err(_) => {}
+    }
+    if let Some(enc) = meta_charset(head) {
+        return Ok(enc);
     }
     let mut detector = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
     detector.feed(head, head.len() == bytes.len());
-    let enc = detector.guess(None, chardetng::Utf8Detection::Allow);
-    let (text, _, _) = enc.decode(bytes);
-    Ok(Decoded {
-        text: text.into_owned(),
-        encoding: enc.name(),
-    })
+    Ok(detector.guess(None, chardetng::Utf8Detection::Allow))
+}
+
+fn utf8_errors(bytes: &[u8]) -> usize {
+    bytes
+        .utf8_chunks()
+        .filter(|c| !c.invalid().is_empty())
+        .count()
+}
+
+/// `<meta charset="gbk">` or `content="text/html; charset=gb2312"` near the top.
+fn meta_charset(head: &[u8]) -> Option<&'static Encoding> {
+    let head = &head[..head.len().min(2048)];
+    let lower: Vec<u8> = head.iter().map(u8::to_ascii_lowercase).collect();
+    let at = lower.windows(8).position(|w| w == b"charset=")? + 8;
+    let label: Vec<u8> = lower[at..]
+        .iter()
+        .copied()
+        .skip_while(|&b| b == b'"' || b == b'\'')
+        .take_while(|b| b.is_ascii_alphanumeric() || *b == b'-' || *b == b'_')
+        .collect();
+    Encoding::for_label(&label)
+}
+
+/// Known binary formats by their magic, or NUL bytes.
+fn binary_kind(head: &[u8]) -> Option<&'static str> {
+    const MAGIC: &[(&[u8], &str)] = &[
+        (b"\x89PNG", "PNG image"),
+        (b"\xFF\xD8\xFF", "JPEG image"),
+        (b"GIF8", "GIF image"),
+        (b"%PDF", "PDF document"),
+        (b"PK\x03\x04", "zip archive"),
+        (b"\x1F\x8B", "gzip data"),
+        (b"\xD0\xCF\x11\xE0", "Office document"),
+    ];
+    MAGIC
+        .iter()
+        .find(|(m, _)| head.starts_with(m))
+        .map(|(_, k)| *k)
+        .or_else(|| memchr::memchr(0, head).map(|_| "NUL bytes"))
+}
+
+fn looks_like_html(name: &str, text: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    if lower.ends_with(".html") || lower.ends_with(".htm") || lower.ends_with(".xhtml") {
+        return true;
+    }
+    let start: String = text
+        .trim_start()
+        .chars()
+        .take(64)
+        .collect::<String>()
+        .to_ascii_lowercase();
+    start.starts_with("<!doctype html")
+        || start.starts_with("<html")
+        || (start.starts_with("<?xml")
+            && text[..text.len().min(1024)]
+                .to_ascii_lowercase()
+                .contains("<html"))
+}
+
+/// Elements whose text is not part of the page's content.
+const HIDDEN: &[&str] = &[
+    "script", "style", "noscript", "template", "nav", "head", "iframe", "svg", "button", "select",
+    "form",
+];
+
+/// Elements that start and end a line of text.
+const BLOCKS: &[&str] = &[
+    "p",
+    "div",
+    "li",
+    "ul",
+    "ol",
+    "tr",
+    "table",
+    "section",
+    "article",
+    "header",
+    "footer",
+    "main",
+    "aside",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "blockquote",
+    "pre",
+    "hr",
+    "dd",
+    "dt",
+    "dl",
+    "center",
+    "body",
+    "td",
+    "th",
+];
+
+/// The visible text of an HTML page, in reading order.
+pub fn visible_text(html: &str) -> String {
+    let doc = Html::parse_document(html);
+    let mut out = String::new();
+    walk(doc.tree.root(), &mut out);
+    // Block boundaries write at most one line break each.
+    out.trim_start_matches('\n').to_string()
+}
+
+fn walk(node: ego_tree::NodeRef<'_, Node>, out: &mut String) {
+    for child in node.children() {
+        match child.value() {
+            Node::Text(t) => {
+                // Whitespace with a line break between tags is the page
+                // source's layout, not text.
+                if !(t.trim().is_empty() && t.contains('\n')) {
+                    out.push_str(t);
+                }
+            }
+            Node::Element(e) => {
+                let name = e.name();
+                if HIDDEN.contains(&name) || e.attr("hidden").is_some() {
+                    continue;
+                }
+                // A <br> is a line break of its own, even on an empty line.
+                if name == "br" {
+                    out.push('\n');
+                    continue;
+                }
+                let block = BLOCKS.contains(&name);
+                if block && !out.is_empty() && !out.ends_with('\n') {
+                    out.push('\n');
+                }
+                walk(child, out);
+                if block && !out.ends_with('\n') {
+                    out.push('\n');
+                }
+            }
+            _ => walk(child, out),
+        }
+    }
 }
 
 #[cfg(test)]
@@ -66,20 +262,72 @@ mod tests {
 
     #[test]
     fn utf8_gbk_and_bom() {
-        assert_eq!(decode("增长5%".as_bytes(), None).unwrap().text, "增长5%");
+        assert_eq!(
+            decode("增长5%".as_bytes(), "", None).unwrap().text,
+            "增长5%"
+        );
         let (gbk, _, _) = encoding_rs::GBK.encode("地区生产总值增长5%，规模以上工业增加值增长6%。");
-        let d = decode(&gbk, None).unwrap();
+        let d = decode(&gbk, "", None).unwrap();
         assert_eq!(d.text, "地区生产总值增长5%，规模以上工业增加值增长6%。");
+        assert_eq!(d.encoding, "GBK");
         let mut bom = vec![0xEF, 0xBB, 0xBF];
         bom.extend_from_slice("一、".as_bytes());
-        assert_eq!(decode(&bom, None).unwrap().text, "一、");
+        assert_eq!(decode(&bom, "", None).unwrap().text, "一、");
+        let mut utf16 = vec![0xFF, 0xFE];
+        utf16.extend("一、总体要求".encode_utf16().flat_map(u16::to_le_bytes));
+        let d = decode(&utf16, "", None).unwrap();
+        assert_eq!((d.text.as_str(), d.encoding), ("一、总体要求", "UTF-16LE"));
     }
 
     #[test]
-    fn binary_is_refused() {
+    fn truncated_utf8_stays_utf8() {
+        let mut bytes = "地区生产总值增长5%。".repeat(20).into_bytes();
+        bytes.extend_from_slice(&"增".as_bytes()[..2]);
+        let d = decode(&bytes, "", None).unwrap();
+        assert_eq!(d.encoding, "UTF-8");
+        assert_eq!(d.replaced, 1);
+        assert!(d.text.starts_with("地区生产总值增长5%。"));
+    }
+
+    #[test]
+    fn line_endings() {
+        assert_eq!(decode(b"a\r\nb\rc\n", "", None).unwrap().text, "a\nb\nc\n");
+    }
+
+    #[test]
+    fn refusals() {
+        assert_eq!(decode(b"", "", None).unwrap_err(), DecodeError::Empty);
+        assert_eq!(decode(b" \n ", "", None).unwrap_err(), DecodeError::Empty);
         assert_eq!(
-            decode(b"PNG\0\0\x01", None).unwrap_err(),
-            DecodeError::Binary
+            decode(b"\x89PNG\r\n\x1a\n\0\0", "", None).unwrap_err(),
+            DecodeError::Binary("PNG image")
         );
+        assert_eq!(
+            decode(b"abc\0def", "", None).unwrap_err(),
+            DecodeError::Binary("NUL bytes")
+        );
+        assert!(matches!(
+            decode(b"abc", "", Some("klingon")),
+            Err(DecodeError::UnknownEncoding(_))
+        ));
+    }
+
+    #[test]
+    fn html_visible_text() {
+        let page = "<!DOCTYPE html><html><head><title>t</title><style>p{}</style></head><body>\n<nav>首页 &gt; 新闻</nav>\n<script>var a='增长9%';</script>\n<p>一、总体要求</p>\n<p>地区生产总值增长5%&nbsp;左右。<br>二、<b>主要任务</b></p>\n</body></html>";
+        let d = decode(page.as_bytes(), "x.txt", None).unwrap();
+        assert!(d.html);
+        assert_eq!(
+            d.text,
+            "一、总体要求\n地区生产总值增长5%\u{a0}左右。\n二、主要任务\n"
+        );
+    }
+
+    #[test]
+    fn html_meta_charset() {
+        let page = "<html><head><meta charset=\"gb2312\"></head><body><p>规模以上工业增加值增长6%</p></body></html>";
+        let (bytes, _, _) = encoding_rs::GBK.encode(page);
+        let d = decode(&bytes, "a.htm", None).unwrap();
+        assert_eq!(d.text, "规模以上工业增加值增长6%\n");
     }
 }

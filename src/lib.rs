@@ -35,7 +35,8 @@ pub struct Extraction {
 /// Extract indicator and section records from one decoded document.
 /// `doc` is the name records carry; `text` is the decoded UTF-8 text.
 pub fn extract(pack: &RulePack, doc: &str, text: &str) -> Extraction {
-    let norm = normalise::Normalised::new(text);
+    let mut norm = normalise::Normalised::new(text);
+    pack.clean(&mut norm);
     let lines = LineIndex::new(text);
     let headings = outline::headings(&norm);
     let sections = headings
@@ -67,6 +68,67 @@ pub fn extract(pack: &RulePack, doc: &str, text: &str) -> Extraction {
     };
     apply::apply(&cx, &mut out.indicators, &mut out.diagnostics);
     out
+}
+
+/// Decode the bytes of one document and extract from them: the whole
+/// pipeline for one input. `name` is what records carry as `doc` (its
+/// extension also tells HTML); `encoding` forces an encoding.
+///
+/// A document that cannot be read as text is an `Err` with an error
+/// diagnostic; one that can is an `Extraction` whose diagnostics also say
+/// how it was read.
+pub fn process(
+    pack: &RulePack,
+    name: &str,
+    bytes: &[u8],
+    encoding: Option<&str>,
+) -> Result<Extraction, Diagnostic> {
+    let diagnostic = |severity, code: &str, message: String| Diagnostic {
+        doc: name.to_string(),
+        severity,
+        code: code.into(),
+        line: None,
+        message,
+    };
+    let decoded = decode::decode(bytes, name, encoding).map_err(|e| {
+        let code = match e {
+            decode::DecodeError::Empty => "empty",
+            decode::DecodeError::Binary(_) => "binary",
+            decode::DecodeError::UnknownEncoding(_) => "unknown_encoding",
+            decode::DecodeError::Undecodable => "undecodable",
+        };
+        diagnostic(Severity::Error, code, e.to_string())
+    })?;
+    let mut out = extract(pack, name, &decoded.text);
+    let how = if decoded.html {
+        format!("read as {} (HTML, visible text)", decoded.encoding)
+    } else {
+        format!("read as {}", decoded.encoding)
+    };
+    let mut notes = vec![diagnostic(Severity::Info, "encoding", how)];
+    if decoded.replaced > 0 {
+        notes.push(diagnostic(
+            Severity::Warning,
+            "invalid_bytes",
+            format!(
+                "{} invalid byte sequence(s) in {} replaced by U+FFFD",
+                decoded.replaced, decoded.encoding
+            ),
+        ));
+    }
+    if decoded.text.len() > 1 << 20 && memchr::memchr(b'\n', decoded.text.as_bytes()).is_none() {
+        notes.push(diagnostic(
+            Severity::Warning,
+            "no_line_breaks",
+            format!(
+                "{} bytes without a line break: lines and headings cannot be told apart",
+                decoded.text.len()
+            ),
+        ));
+    }
+    notes.append(&mut out.diagnostics);
+    out.diagnostics = notes;
+    Ok(out)
 }
 
 /// Line numbers of byte offsets.

@@ -199,17 +199,14 @@ fn extract_all(run: &Run, pack: &RulePack) -> anyhow::Result<Vec<Result<Extracti
         list.par_iter()
             .map(|input| {
                 let name = input.name();
-                let fail = |reason: String| Diagnostic {
+                let bytes = read(input).map_err(|e| Diagnostic {
                     doc: name.clone(),
                     severity: Severity::Error,
                     code: "unreadable".into(),
                     line: None,
-                    message: reason,
-                };
-                let bytes = read(input).map_err(|e| fail(e.to_string()))?;
-                let decoded = zhibiao::decode::decode(&bytes, run.encoding.as_deref())
-                    .map_err(|e| fail(e.to_string()))?;
-                Ok(zhibiao::extract(pack, &name, &decoded.text))
+                    message: e.to_string(),
+                })?;
+                zhibiao::process(pack, &name, &bytes, run.encoding.as_deref())
             })
             .collect()
     }))
@@ -246,6 +243,9 @@ where
         match result {
             Ok(x) => {
                 emit(&mut writer, &x)?;
+                for w in x.diagnostics.iter().filter(|w| w.code == "invalid_bytes") {
+                    eprintln!("zhibiao: {}: warning: {}", w.doc, w.message);
+                }
                 if let Some(d) = diag.as_mut() {
                     x.diagnostics.iter().try_for_each(|w| write_jsonl(d, w))?;
                 }

@@ -44,11 +44,7 @@ impl<'a> Normalised<'a> {
 
     /// Original offset of the character that starts at normalised `at`.
     fn map(&self, at: usize) -> usize {
-        let i = self.anchors.partition_point(|&(n, _)| n as usize <= at);
-        match i.checked_sub(1).map(|i| self.anchors[i]) {
-            Some((n, o)) => (o as usize + (at - n as usize)).min(self.original.len()),
-            None => at.min(self.original.len()),
-        }
+        map_with(&self.anchors, at, self.original.len())
     }
 
     /// Map a `[start, end)` byte range of the normalised text back to the
@@ -71,6 +67,78 @@ impl<'a> Normalised<'a> {
     /// Original byte offset of a normalised byte offset (for line numbers).
     pub fn original_offset(&self, at: usize) -> usize {
         self.map(at)
+    }
+
+    /// Remove byte ranges of the normalised text (sorted, disjoint, on char
+    /// boundaries): watermarks, line breaks inside a phrase. What remains
+    /// still maps back to the original.
+    pub fn remove(&mut self, ranges: &[(usize, usize)]) {
+        if ranges.is_empty() {
+            return;
+        }
+        let old = std::mem::take(&mut self.text);
+        let anchors = std::mem::take(&mut self.anchors);
+        let map = |at: usize| map_with(&anchors, at, self.original.len());
+        let mut kept = Vec::new();
+        let mut from = 0;
+        for &(s, e) in ranges {
+            if s > from {
+                kept.push((from, s));
+            }
+            from = from.max(e);
+        }
+        if from < old.len() {
+            kept.push((from, old.len()));
+        }
+        for (a, b) in kept {
+            let q = self.text.len();
+            self.anchor(q, map(a));
+            for &(n, o) in anchors
+                .iter()
+                .filter(|&&(n, _)| (n as usize) > a && (n as usize) < b)
+            {
+                self.anchor(q + (n as usize - a), o as usize);
+            }
+            self.text.push_str(&old[a..b]);
+        }
+    }
+
+    fn anchor(&mut self, at: usize, origin: usize) {
+        let continues = self
+            .anchors
+            .last()
+            .is_some_and(|&(n, o)| o as usize + (at - n as usize) == origin);
+        if !continues {
+            self.anchors.push((at as u32, origin as u32));
+        }
+    }
+
+    /// Join lines that a line break split inside a phrase: a line ending in
+    /// an opening parenthesis ("（\n三）"), a line that is only a section
+    /// marker ("三、\n加快…"), letters broken from their digits ("PM\n2.5").
+    pub fn join_broken_lines(&mut self) {
+        let text = &self.text;
+        let mut joins = Vec::new();
+        let mut start = 0;
+        for nl in memchr::memchr_iter(b'\n', text.as_bytes()) {
+            let line = text[start..nl].trim_end();
+            let next = &text[nl + 1..];
+            let next_trimmed = next.trim_start_matches([' ', '\t']);
+            let broken = !next_trimmed.is_empty()
+                && !next_trimmed.starts_with('\n')
+                && (line.ends_with('(')
+                    || crate::parse::lone_marker(line)
+                    || (line.ends_with(|c: char| c.is_ascii_alphabetic())
+                        && next_trimmed.starts_with(|c: char| c.is_ascii_digit())));
+            if broken {
+                joins.push((
+                    line.len() + start,
+                    nl + 1 + (next.len() - next_trimmed.len()),
+                ));
+            }
+            start = nl + 1;
+        }
+        self.remove(&joins);
     }
 
     fn push(&mut self, c: char, origin: usize) {
@@ -109,6 +177,14 @@ impl<'a> Normalised<'a> {
                 }
             }
         }
+    }
+}
+
+fn map_with(anchors: &[(u32, u32)], at: usize, limit: usize) -> usize {
+    let i = anchors.partition_point(|&(n, _)| n as usize <= at);
+    match i.checked_sub(1).map(|i| anchors[i]) {
+        Some((n, o)) => (o as usize + (at - n as usize)).min(limit),
+        None => at.min(limit),
     }
 }
 
@@ -261,6 +337,29 @@ mod tests {
         assert_eq!(n.text, "区".repeat(PIECE));
         let at = n.text.len() - 3;
         assert_eq!(n.original_span(at, at + 3), (src.len() - 3, src.len()));
+    }
+
+    #[test]
+    fn removed_ranges_keep_the_way_back() {
+        let src = "增长公号“老秘”整理编辑5%";
+        let mut n = Normalised::new(src);
+        let s = n.text.find("公号").unwrap();
+        let e = n.text.find('5').unwrap();
+        n.remove(&[(s, e)]);
+        assert_eq!(n.text, "增长5%");
+        let (os, oe) = n.original_span(6, 8);
+        assert_eq!(&src[os..oe], "5%");
+    }
+
+    #[test]
+    fn broken_lines_are_joined() {
+        let mut n =
+            Normalised::new("（\n三）加快发展\n一、\n总体要求\nPM\n2.5浓度\n末行。\n下一行");
+        n.join_broken_lines();
+        assert_eq!(
+            n.text,
+            "(三)加快发展\n一、总体要求\nPM2.5浓度\n末行。\n下一行"
+        );
     }
 
     #[test]

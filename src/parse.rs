@@ -66,6 +66,12 @@ pub struct Figure {
     pub amount_start: usize,
 }
 
+/// Whether `line` is a section marker and nothing else ("三、", "(三)").
+pub fn lone_marker(line: &str) -> bool {
+    let line = line.trim();
+    !line.is_empty() && ReportGrammar::parse(Rule::lone_marker, line).is_ok()
+}
+
 /// Length of a damaged figure (".6亿元") at the start of `text`, if any.
 pub fn damaged(text: &str) -> Option<usize> {
     let pair = ReportGrammar::parse(Rule::damaged, text).ok()?.next()?;

@@ -104,6 +104,8 @@ pub struct Diagnostic {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Severity {
+    /// What was done, for the record (the encoding a file was read in).
+    Info,
     Warning,
     Error,
 }

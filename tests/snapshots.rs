@@ -37,8 +37,9 @@ fn every_corpus_document() {
             .unwrap()
             .to_string_lossy()
             .replace('\\', "/");
-        let text = std::fs::read_to_string(&path).unwrap();
-        let out = zhibiao::extract(&pack, &name, &text);
+        // The whole pipeline, decode stage included, as the CLI runs it.
+        let bytes = std::fs::read(&path).unwrap();
+        let out = zhibiao::process(&pack, &name, &bytes, None).unwrap();
         let mut snap = String::new();
         writeln!(snap, "# sections").unwrap();
         for s in &out.sections {

@@ -137,6 +137,8 @@ pub struct RulePack {
     periods: HashMap<String, String>,
     relative_years: HashMap<String, i32>,
     unit_class: HashMap<String, String>,
+    noise_lines: regex::RegexSet,
+    watermarks: Option<regex::Regex>,
     pub limits: Limits,
 }
 
@@ -247,6 +249,28 @@ impl RulePack {
     pub fn relative_year(&self, word: &str) -> Option<i32> {
         self.relative_years.get(word).copied()
     }
+    /// Blank the noise lines of a normalised text, remove watermarks, and
+    /// join lines broken inside a phrase.
+    pub fn clean(&self, norm: &mut Normalised<'_>) {
+        let text = &norm.text;
+        let mut drop: Vec<(usize, usize)> = Vec::new();
+        let mut start = 0;
+        while start < text.len() {
+            let end =
+                memchr::memchr(b'\n', &text.as_bytes()[start..]).map_or(text.len(), |p| start + p);
+            if end > start && self.noise_lines.is_match(&text[start..end]) {
+                drop.push((start, end));
+            }
+            start = end + 1;
+        }
+        if let Some(w) = &self.watermarks {
+            drop.extend(w.find_iter(text).map(|m| (m.start(), m.end())));
+        }
+        drop.sort_unstable();
+        norm.remove(&drop);
+        norm.join_broken_lines();
+    }
+
     pub fn unit_class(&self, unit: &str) -> Option<&str> {
         self.unit_class.get(unit).map(String::as_str)
     }
@@ -302,6 +326,8 @@ fn layer(into: &mut Vocabulary, over: Vocabulary) {
         references,
         asides,
         subareas,
+        noise_lines,
+        watermarks,
         units,
         limits
     );
@@ -431,6 +457,34 @@ fn compile(
         .build(&words)
         .expect("cue words are plain strings");
 
+    let patterns = |list: &Option<Vec<String>>| -> Result<Vec<String>, RuleError> {
+        let list = list.clone().unwrap_or_default();
+        for p in &list {
+            if let Err(e) = regex::Regex::new(p) {
+                let src = sources
+                    .iter()
+                    .rev()
+                    .find(|s| s.text.contains(p.as_str()))
+                    .or(sources.last());
+                let src = src.expect("a pattern came from a source");
+                return Err(invalid(
+                    src,
+                    p,
+                    format!(
+                        "invalid pattern `{p}`: {}; expected a regular expression",
+                        e.to_string().lines().last().unwrap_or("")
+                    ),
+                ));
+            }
+        }
+        Ok(list)
+    };
+    let noise_lines =
+        regex::RegexSet::new(patterns(&vocab.noise_lines)?).expect("patterns checked");
+    let watermark_list = patterns(&vocab.watermarks)?;
+    let watermarks = (!watermark_list.is_empty())
+        .then(|| regex::Regex::new(&watermark_list.join("|")).expect("patterns checked"));
+
     fn invert<K: Clone>(m: &Option<BTreeMap<K, Vec<String>>>) -> HashMap<String, K> {
         m.iter()
             .flatten()
@@ -454,6 +508,8 @@ fn compile(
             .map(|(w, y)| (norm(w), *y))
             .collect(),
         unit_class: invert(&vocab.units),
+        noise_lines,
+        watermarks,
         limits: vocab.limits.unwrap_or(Limits {
             max_gap: 4,
             max_inherit: 2,

@@ -108,6 +108,14 @@ pub struct Vocabulary {
     /// something else (占比, 折合).
     #[serde(default)]
     pub asides: Option<Vec<String>>,
+    /// Regular expressions (over normalised text) for whole lines that are
+    /// page furniture: URLs, 备案号, 来源/发布时间 bars, photo captions.
+    #[serde(default)]
+    pub noise_lines: Option<Vec<String>>,
+    /// Regular expressions for text a site inserts into sentences
+    /// (公号“…”整理编辑); removed before matching.
+    #[serde(default)]
+    pub watermarks: Option<Vec<String>>,
     /// Words naming a part of the region (开发区, 县城): a name later in the
     /// same clause is about that part, not the region.
     #[serde(default)]
