@@ -47,6 +47,19 @@ pub struct DocContext<'a> {
     pub norm: &'a Normalised<'a>,
     pub headings: &'a [Heading],
     pub lines: &'a crate::LineIndex,
+    /// When set, why each record came out as it did (`zhibiao explain`).
+    pub why: Option<&'a std::cell::RefCell<Vec<Why>>>,
+}
+
+/// Why a record came out as it did, decision by decision.
+#[derive(Debug, Clone, Default)]
+pub struct Why {
+    pub name: String,
+    pub metric: String,
+    pub kind: String,
+    pub year: String,
+    pub bound: String,
+    pub tier: String,
 }
 
 /// Run the apply stage over a whole document.
@@ -596,24 +609,39 @@ impl<'a> Sentence<'a> {
         // Where the last figure group with no name of its own ended: a name
         // before it does not reach past it.
         let mut blocked_until = self.range.0;
+        // Where the previous figure group ended.
+        let mut prev_end = self.range.0;
         for group in &self.figure_groups() {
             let first = &self.tokens[group[0]];
             let clause = self.clause_start(first.start);
-            let Some(li) = lists.partition_point(|l| l.1 <= first.start).checked_sub(1) else {
+            // A name may end inside the figure's phrase (经济增长6.5%: the
+            // verb 增长 is part of the name); it must end before the amount.
+            let amount = match &first.kind {
+                TokenKind::Figure(f) => first.start + f.amount_start,
+                _ => first.start,
+            };
+            let Some(li) = lists.partition_point(|l| l.1 <= amount).checked_sub(1) else {
                 blocked_until = first.end;
                 continue;
             };
             let list = &lists[li];
-            let reaches = if list.0 >= clause {
-                self.residual(list.1, first.start) <= pack.limits.max_gap
-            } else {
-                list.1 > blocked_until
-                    && self.residual(clause, first.start) <= pack.limits.max_inherit
-            };
+            let reaches = list.1 > blocked_until
+                && if list.0 >= clause && prev_end > list.1 {
+                    // A later group of the name's clause: like a new clause, it
+                    // must not start with another subject (…40家、市场主体3500个).
+                    self.residual(prev_end, first.start) <= pack.limits.max_inherit
+                } else if list.0 >= clause {
+                    self.residual(list.1, first.start) <= pack.limits.max_gap
+                } else {
+                    self.residual(clause, first.start) <= pack.limits.max_inherit
+                };
+            let end = self.tokens[*group.last().expect("groups are not empty")].end;
             if !reaches {
                 blocked_until = first.end;
+                prev_end = end;
                 continue;
             }
+            prev_end = end;
             if group
                 .iter()
                 .all(|&i| self.tokens[i].kind == TokenKind::Damaged)
@@ -820,7 +848,42 @@ impl<'a> Sentence<'a> {
                     })
                     .flatten();
                 let time = self.time_of(cx, state, heading_time, tok.start);
-                let kind = self.kind_of(pack, state, tok.start, time.explicit_year);
+                let (kind, kind_why) = self.kind_of(pack, state, tok.start, time.explicit_year);
+                if let Some(why) = cx.why {
+                    let how = if list.0 >= clause {
+                        "its clause"
+                    } else {
+                        "an earlier clause of the sentence (inherited)"
+                    };
+                    let share = if distributed {
+                        ", handed out in order (分别)"
+                    } else if names.len() > 1 {
+                        ", shared by the list"
+                    } else {
+                        ""
+                    };
+                    why.borrow_mut().push(Why {
+                        name: format!(
+                            "`{}` ({}) in {how}{share}",
+                            &self.line[hit.start..hit.end],
+                            target.rule
+                        ),
+                        metric: format!(
+                            "unit `{}` ({}) with verb {}",
+                            fig.unit,
+                            class.unwrap_or("?"),
+                            fig.verb.as_deref().unwrap_or("none")
+                        ),
+                        kind: kind_why,
+                        year: time.why.clone(),
+                        bound: qual
+                            .as_deref()
+                            .map_or("no qualifier".into(), |q| format!("qualifier `{q}`")),
+                        tier: tier.map_or("no tier word before it in the sentence".into(), |t| {
+                            format!("{t:?} word before it in the sentence")
+                        }),
+                    });
+                }
                 let (ls, le) = cx
                     .norm
                     .original_span(self.base + hit.start, self.base + hit.end);
@@ -894,7 +957,13 @@ impl<'a> Sentence<'a> {
 
     /// The nearest kind cue before `pos` within its scope decides; then the
     /// figure's own year against the report's; then the part of the report.
-    fn kind_of(&self, pack: &RulePack, state: &State, pos: usize, year: Option<i32>) -> Kind {
+    fn kind_of(
+        &self,
+        pack: &RulePack,
+        state: &State,
+        pos: usize,
+        year: Option<i32>,
+    ) -> (Kind, String) {
         let clause = self.clause_start(pos);
         let mut strong = None;
         let mut weak = None;
@@ -913,24 +982,23 @@ impl<'a> Sentence<'a> {
                     if scope == CueScope::Clause && c.start < clause {
                         continue;
                     }
-                    if w {
-                        weak = Some(kind)
-                    } else {
-                        strong = Some(kind)
-                    }
+                    let found = Some((kind, &self.line[c.start..c.end]));
+                    if w { weak = found } else { strong = found }
                 }
             }
         }
-        if let Some(k) = strong {
-            return k;
+        if let Some((k, word)) = strong {
+            return (k, format!("cue word `{word}` before the figure"));
         }
         if let (Some(y), Some(r)) = (year, state.time.report_year) {
-            return if y >= r { Kind::Target } else { Kind::Actual };
+            let why = format!("its year {y} against the report's year {r}");
+            return (if y >= r { Kind::Target } else { Kind::Actual }, why);
         }
-        match state.frame {
-            Frame::Future => Kind::Target,
-            Frame::Past => Kind::Actual,
-            Frame::Unknown => weak.unwrap_or(Kind::Actual),
+        match (state.frame, weak) {
+            (Frame::Future, _) => (Kind::Target, "plan part of the report".into()),
+            (Frame::Past, _) => (Kind::Actual, "review part of the report".into()),
+            (Frame::Unknown, Some((k, word))) => (k, format!("weak cue `{word}`")),
+            (Frame::Unknown, None) => (Kind::Actual, "no cue: an outcome by default".into()),
         }
     }
 
@@ -961,6 +1029,15 @@ impl<'a> Sentence<'a> {
             time.five_year = true;
         }
         let (h_year, h_period) = state.heading_time(heading_time);
+        let why = match (time.year, h_year, state.time.report_year) {
+            (Some(_), _, _) => "a year in the sentence or opening a clause of its paragraph",
+            (None, Some(_), _) => "the year in the enclosing heading",
+            (None, None, Some(_)) if state.frame == Frame::Future => {
+                "the report's plan year (plan part of the report)"
+            }
+            (None, None, Some(_)) => "the year before the report's (review part of the report)",
+            (None, None, None) => "no year in the text and none inferable",
+        };
         let explicit_year = time.year.or(h_year);
         let frame_year = state.time.report_year.map(|r| {
             if state.frame == Frame::Future {
@@ -977,6 +1054,7 @@ impl<'a> Sentence<'a> {
                 .unwrap_or_else(|| "year".into())
         };
         Time {
+            why: why.to_string(),
             year: explicit_year.or(frame_year),
             explicit_year,
             period,
@@ -994,6 +1072,7 @@ impl<'a> Sentence<'a> {
 }
 
 struct Time {
+    why: String,
     year: Option<i32>,
     /// The year the text itself gives (not inferred from the report's frame).
     explicit_year: Option<i32>,

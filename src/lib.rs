@@ -14,6 +14,7 @@
 pub mod apply;
 pub mod decode;
 pub mod eval;
+pub mod explain;
 pub mod normalise;
 pub mod outline;
 pub mod output;
@@ -22,7 +23,7 @@ pub mod record;
 pub mod rules;
 
 pub use record::{Bound, Diagnostic, Indicator, Kind, Metric, Section, Severity, Span, Tier};
-pub use rules::{RuleError, RulePack, RuleSource};
+pub use rules::{RuleError, RuleErrors, RulePack, RuleSource};
 
 /// What one document gave.
 #[derive(Debug, Default, Clone)]
@@ -35,6 +36,23 @@ pub struct Extraction {
 /// Extract indicator and section records from one decoded document.
 /// `doc` is the name records carry; `text` is the decoded UTF-8 text.
 pub fn extract(pack: &RulePack, doc: &str, text: &str) -> Extraction {
+    run(pack, doc, text, None)
+}
+
+/// Like [`extract`], and also why each indicator record came out as it did
+/// (one `Why` per record, in order).
+pub fn extract_explained(pack: &RulePack, doc: &str, text: &str) -> (Extraction, Vec<apply::Why>) {
+    let why = std::cell::RefCell::new(Vec::new());
+    let out = run(pack, doc, text, Some(&why));
+    (out, why.into_inner())
+}
+
+fn run(
+    pack: &RulePack,
+    doc: &str,
+    text: &str,
+    why: Option<&std::cell::RefCell<Vec<apply::Why>>>,
+) -> Extraction {
     let mut norm = normalise::Normalised::new(text);
     pack.clean(&mut norm);
     let lines = LineIndex::new(text);
@@ -59,6 +77,7 @@ pub fn extract(pack: &RulePack, doc: &str, text: &str) -> Extraction {
         ..Extraction::default()
     };
     let cx = apply::DocContext {
+        why,
         pack,
         doc,
         original: text,

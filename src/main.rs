@@ -44,6 +44,30 @@ enum Command {
         #[command(subcommand)]
         command: RulesCommand,
     },
+    /// Show how a sentence was parsed and which rules fired.
+    Explain {
+        /// Explain this text instead of a file.
+        #[arg(long, conflicts_with = "file")]
+        text: Option<String>,
+        /// A report to explain (read like extract reads it).
+        #[arg(required_unless_present = "text")]
+        file: Option<PathBuf>,
+        /// Only this line (1-based) of FILE.
+        #[arg(long, requires = "file")]
+        line: Option<usize>,
+        #[command(flatten)]
+        rules: RuleArgs,
+    },
+}
+
+#[derive(Args)]
+struct RuleArgs {
+    /// Rule files or directories layered over the built-in pack (repeatable).
+    #[arg(long = "rules", value_name = "DIR")]
+    rules: Vec<PathBuf>,
+    /// Use only the --rules files.
+    #[arg(long)]
+    no_default_rules: bool,
 }
 
 #[derive(Subcommand)]
@@ -54,18 +78,25 @@ enum RulesCommand {
         #[arg(long)]
         no_default_rules: bool,
     },
+    /// Run the examples written inside the rule files.
+    Test {
+        dirs: Vec<PathBuf>,
+        #[arg(long)]
+        no_default_rules: bool,
+        /// Also list the examples that pass.
+        #[arg(long, short)]
+        verbose: bool,
+    },
+    /// Print the JSON Schema of rule files (as checked in at rules/schema.json).
+    Schema,
 }
 
 #[derive(Args)]
 struct Run {
     /// Files, directories (walked recursively) or - for stdin.
     paths: Vec<PathBuf>,
-    /// Rule files or directories layered over the built-in pack (repeatable).
-    #[arg(long = "rules", value_name = "DIR")]
-    rules: Vec<PathBuf>,
-    /// Use only the --rules files.
-    #[arg(long)]
-    no_default_rules: bool,
+    #[command(flatten)]
+    rule_args: RuleArgs,
     #[arg(long, value_enum, default_value_t = Format::Jsonl)]
     format: Format,
     /// Write records here instead of stdout.
@@ -101,35 +132,123 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             x.sections.iter().try_for_each(|rec| w.write(rec))
         }),
         Command::Eval { gold, verbose, run } => evaluate(&gold, verbose, &run),
-        Command::Rules {
-            command:
-                RulesCommand::Check {
-                    dirs,
-                    no_default_rules,
-                },
-        } => match load_pack(&dirs, no_default_rules) {
-            Ok(pack) => {
-                println!("ok: {} indicator rules", pack.targets.len());
-                Ok(ExitCode::SUCCESS)
-            }
-            Err(e) => {
-                eprintln!("{e}");
-                Ok(ExitCode::from(2))
-            }
-        },
+        Command::Rules { command } => rules(command),
+        Command::Explain {
+            text,
+            file,
+            line,
+            rules,
+        } => {
+            let Some(pack) = load_pack(&rules.rules, rules.no_default_rules) else {
+                return Ok(ExitCode::from(2));
+            };
+            let (name, text) = match (text, file) {
+                (Some(t), _) => ("--text".to_string(), t),
+                (None, Some(f)) => {
+                    let name = f.display().to_string();
+                    let bytes = std::fs::read(&f).map_err(|e| anyhow::anyhow!("{name}: {e}"))?;
+                    let decoded = zhibiao::decode::decode(&bytes, &name, None)
+                        .map_err(|e| anyhow::anyhow!("{name}: {e}"))?;
+                    (name, decoded.text)
+                }
+                (None, None) => unreachable!("clap requires one of them"),
+            };
+            print!("{}", zhibiao::explain::explain(&pack, &name, &text, line));
+            Ok(ExitCode::SUCCESS)
+        }
     }
 }
 
-fn load_pack(dirs: &[PathBuf], no_default: bool) -> Result<RulePack, zhibiao::RuleError> {
+fn rules(command: RulesCommand) -> anyhow::Result<ExitCode> {
+    match command {
+        RulesCommand::Check {
+            dirs,
+            no_default_rules,
+        } => Ok(match load_pack(&dirs, no_default_rules) {
+            Some(pack) => {
+                println!(
+                    "ok: {} indicator rules, {} examples",
+                    pack.targets.len(),
+                    pack.examples.len()
+                );
+                ExitCode::SUCCESS
+            }
+            None => ExitCode::from(2),
+        }),
+        RulesCommand::Test {
+            dirs,
+            no_default_rules,
+            verbose,
+        } => {
+            let Some(pack) = load_pack(&dirs, no_default_rules) else {
+                return Ok(ExitCode::from(2));
+            };
+            let outcomes = zhibiao::rules::examples::run(&pack);
+            let failed = outcomes.iter().filter(|o| !o.passed).count();
+            let skipped = outcomes.iter().filter(|o| o.skipped).count();
+            for o in &outcomes {
+                let rule = o.example.rule.as_deref().unwrap_or("(file-level)");
+                if !o.passed {
+                    println!("{}", zhibiao::rules::examples::render_failure(o));
+                } else if o.skipped {
+                    println!(
+                        "skip {rule} — expects an indicator switched off: {}",
+                        o.example.example.text
+                    );
+                } else if verbose {
+                    println!("ok   {rule} — {}", o.example.example.text);
+                }
+            }
+            println!(
+                "{} examples: {} passed, {failed} failed, {skipped} skipped",
+                outcomes.len(),
+                outcomes.len() - failed - skipped
+            );
+            Ok(if failed == 0 {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(1)
+            })
+        }
+        RulesCommand::Schema => {
+            print!("{}", zhibiao::rules::schema_json());
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+/// The built-in pack layered with `dirs`, or `None` after printing every
+/// problem found (file:line:column each).
+fn load_pack(dirs: &[PathBuf], no_default: bool) -> Option<RulePack> {
     let mut sources = if no_default {
         Vec::new()
     } else {
         RuleSource::defaults()
     };
+    let mut errors = Vec::new();
     for d in dirs {
-        sources.extend(RuleSource::from_path(d)?);
+        match RuleSource::from_path(d) {
+            Ok(s) => sources.extend(s),
+            Err(e) => errors.push(e),
+        }
     }
-    RulePack::from_sources(&sources)
+    let result = if errors.is_empty() {
+        RulePack::from_sources(&sources)
+    } else {
+        Err(zhibiao::RuleErrors(errors))
+    };
+    match result {
+        Ok(pack) => Some(pack),
+        Err(e) => {
+            eprintln!("{e}");
+            eprintln!(
+                "zhibiao: invalid rules ({} problem{}); nothing processed",
+                e.0.len(),
+                if e.0.len() == 1 { "" } else { "s" }
+            );
+            None
+        }
+    }
 }
 
 /// One input: a name for records and where its bytes come from.
@@ -216,12 +335,8 @@ fn batch<F>(run: &Run, mut emit: F) -> anyhow::Result<ExitCode>
 where
     F: FnMut(&mut Writer<Box<dyn Write>>, &Extraction) -> io::Result<()>,
 {
-    let pack = match load_pack(&run.rules, run.no_default_rules) {
-        Ok(p) => p,
-        Err(e) => {
-            eprintln!("{e}");
-            return Ok(ExitCode::from(2));
-        }
+    let Some(pack) = load_pack(&run.rule_args.rules, run.rule_args.no_default_rules) else {
+        return Ok(ExitCode::from(2));
     };
     if run.paths.is_empty() {
         anyhow::bail!("no input: give files, directories or - for stdin");
@@ -279,12 +394,8 @@ fn write_jsonl(w: &mut impl Write, d: &Diagnostic) -> io::Result<()> {
 }
 
 fn evaluate(gold_files: &[PathBuf], verbose: bool, run: &Run) -> anyhow::Result<ExitCode> {
-    let pack = match load_pack(&run.rules, run.no_default_rules) {
-        Ok(p) => p,
-        Err(e) => {
-            eprintln!("{e}");
-            return Ok(ExitCode::from(2));
-        }
+    let Some(pack) = load_pack(&run.rule_args.rules, run.rule_args.no_default_rules) else {
+        return Ok(ExitCode::from(2));
     };
     let mut failed = 0;
     let mut indicators = Vec::new();

@@ -220,6 +220,14 @@ fn figure(pair: Pair<'_, Rule>) -> Option<Figure> {
                         }
                         Rule::unit => f.unit = p.as_str().to_string(),
                         Rule::inner_qual => f.inner_qual = Some(p.as_str().to_string()),
+                        Rule::split_unit => {
+                            for q in p.into_inner() {
+                                match q.as_rule() {
+                                    Rule::inner_qual => f.inner_qual = Some(q.as_str().to_string()),
+                                    _ => f.unit.push_str(q.as_str()),
+                                }
+                            }
+                        }
                         _ => {}
                     }
                 }
@@ -308,6 +316,11 @@ mod tests {
         assert_eq!(
             (f[0].value, f[0].inner_qual.as_deref(), f[0].unit.as_str()),
             (7000.0, Some("余"), "人")
+        );
+        let f = figures("新增城镇就业1.2万余人");
+        assert_eq!(
+            (f[0].value, f[0].inner_qual.as_deref(), f[0].unit.as_str()),
+            (1.2, Some("余"), "万人")
         );
         let f = figures("净增长21.7%");
         assert_eq!(f[0].verb.as_deref(), Some("净增长"));

@@ -4,23 +4,31 @@
 
 use std::collections::BTreeMap;
 
+use schemars::JsonSchema;
 use serde::Deserialize;
 
-use crate::record::{Bound, Kind, Tier};
+use crate::record::{Bound, Kind, Metric, Tier};
 
 /// One YAML rule file. Every section is optional so that a user file can add
-/// a single indicator or replace a single cue list.
-#[derive(Debug, Default, Deserialize)]
+/// a single indicator, a few aliases, or replace a single cue list.
+#[derive(Debug, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RuleFile {
     #[serde(default)]
     pub indicators: Vec<IndicatorRule>,
     #[serde(default)]
     pub vocabulary: Vocabulary,
+    /// Examples that check the pack as a whole: cue words, lists, time.
+    #[serde(default)]
+    pub examples: Vec<Example>,
 }
 
 /// Names of one canonical indicator (or of a list of them, see `each`).
-#[derive(Debug, Clone, Deserialize)]
+///
+/// Layering: a rule whose `id` a lower layer already has is merged into it.
+/// `aliases`, `not_after`, `not_before` and `examples` are added to; the
+/// other keys, when given, replace.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct IndicatorRule {
     /// Unique id of the rule; written to the `rule` field of each record.
@@ -32,34 +40,110 @@ pub struct IndicatorRule {
     /// (城乡居民人均可支配收入 → urban, rural): one record per listed id, or
     /// the figures of a 分别 list handed out in order.
     #[serde(default)]
-    pub each: Vec<String>,
+    pub each: Option<Vec<String>>,
     /// Surface forms. Traditional forms may be listed but need not be:
     /// matching runs on simplified text.
     #[serde(default)]
-    pub aliases: Vec<String>,
+    pub aliases: Option<Vec<String>>,
     /// Unit classes (see `vocabulary.units`) a figure must have to be about
     /// this indicator; empty accepts any.
     #[serde(default)]
-    pub units: Vec<String>,
+    pub units: Option<Vec<String>>,
     /// What a percentage means when no change verb says: growth or ratio.
     #[serde(default)]
     pub percent: Option<PercentMeaning>,
     /// The alias does not count right after one of these (人均生产总值).
     #[serde(default)]
-    pub not_after: Vec<String>,
-    /// The alias does not count right before one of these (生产总值占比).
+    pub not_after: Option<Vec<String>>,
+    /// The alias does not count right before one of these (生产总值能耗).
     #[serde(default)]
-    pub not_before: Vec<String>,
+    pub not_before: Option<Vec<String>>,
     /// `false` switches a rule of a lower layer off.
-    #[serde(default = "default_true")]
-    pub enabled: bool,
+    #[serde(default)]
+    pub enabled: Option<bool>,
+    /// Texts and the records this rule must give for them (`zhibiao rules test`).
+    #[serde(default)]
+    pub examples: Vec<Example>,
 }
 
-fn default_true() -> bool {
-    true
+impl IndicatorRule {
+    /// Layer `over` (same id, a later file) onto this rule.
+    pub fn merge(&mut self, over: IndicatorRule) {
+        fn add<T>(to: &mut Option<Vec<T>>, more: Option<Vec<T>>) {
+            if let Some(more) = more {
+                to.get_or_insert_with(Vec::new).extend(more);
+            }
+        }
+        add(&mut self.aliases, over.aliases);
+        add(&mut self.not_after, over.not_after);
+        add(&mut self.not_before, over.not_before);
+        self.examples.extend(over.examples);
+        self.indicator = over.indicator.or(self.indicator.take());
+        self.each = over.each.or(self.each.take());
+        self.units = over.units.or(self.units.take());
+        self.percent = over.percent.or(self.percent);
+        self.enabled = over.enabled.or(self.enabled);
+    }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+/// A text and the records it must give. With `records: []` it must give
+/// none (a negative example).
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Example {
+    pub text: String,
+    pub records: Vec<Expected>,
+}
+
+/// The fields of a record an example checks; fields left out are not
+/// checked, `null` checks for null.
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Expected {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub indicator: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub metric: Option<Metric>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<f64>,
+    #[serde(
+        default,
+        deserialize_with = "present",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub value_max: Option<Option<f64>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unit: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<Kind>,
+    #[serde(
+        default,
+        deserialize_with = "present",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub year: Option<Option<i32>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub period: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bound: Option<Bound>,
+    #[serde(
+        default,
+        deserialize_with = "present",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub tier: Option<Option<Tier>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
+}
+
+/// A key that is present, even as `null`, is `Some` (absent stays `None`).
+fn present<'de, D: serde::Deserializer<'de>, T: Deserialize<'de>>(
+    d: D,
+) -> Result<Option<T>, D::Error> {
+    T::deserialize(d).map(Some)
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum PercentMeaning {
     Growth,
@@ -68,7 +152,7 @@ pub enum PercentMeaning {
 
 /// What words mean. A list given in a later layer replaces the same list of
 /// an earlier one; lists not given are kept.
-#[derive(Debug, Default, Clone, Deserialize)]
+#[derive(Debug, Default, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Vocabulary {
     /// Words that decide `kind`.
@@ -127,7 +211,7 @@ pub struct Vocabulary {
     pub limits: Option<Limits>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct KindCue {
     pub kind: Kind,
@@ -141,7 +225,7 @@ pub struct KindCue {
     pub weak: bool,
 }
 
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum CueScope {
     #[default]
@@ -149,7 +233,7 @@ pub enum CueScope {
     Clause,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum VerbClass {
     /// A relative rise (增长 5%); an amount after it is a change.
@@ -162,7 +246,7 @@ pub enum VerbClass {
     Level,
 }
 
-#[derive(Debug, Clone, Copy, Deserialize)]
+#[derive(Debug, Clone, Copy, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Limits {
     /// Most content characters allowed between a name and its figure.

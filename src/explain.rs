@@ -1,0 +1,157 @@
+//! `zhibiao explain`: how a line was read, for a maintainer at a terminal.
+//!
+//! For each line shown: the normalised text the rules see, the figure
+//! phrases the grammar found and their parse, the names and cue words the
+//! rule pack matched, and for each record why its name, metric, kind, year,
+//! bound and tier came out as they did.
+
+use std::fmt::Write as _;
+
+use crate::normalise::Normalised;
+use crate::parse::{self, TokenKind};
+use crate::rules::{Role, RulePack};
+use crate::{LineIndex, extract_explained};
+
+/// Explain `text` (the whole document, for context); only `line` (1-based)
+/// if given, else every line that names an indicator or holds a figure.
+pub fn explain(pack: &RulePack, doc: &str, text: &str, line: Option<usize>) -> String {
+    let (out, why) = extract_explained(pack, doc, text);
+    let mut norm = Normalised::new(text);
+    pack.clean(&mut norm);
+    let lines = LineIndex::new(text);
+    let mut s = String::new();
+    let mut start = 0;
+    let n = &norm.text;
+    while start <= n.len() {
+        let end = n[start..].find('\n').map_or(n.len(), |p| start + p);
+        let nline = &n[start..end];
+        let no = lines.line_of(norm.original_offset(start));
+        let tokens = parse::tokens(nline);
+        let names = pack.find_aliases(nline);
+        let figures: Vec<_> = tokens
+            .iter()
+            .filter(|t| matches!(t.kind, TokenKind::Figure(_)))
+            .collect();
+        let wanted = match line {
+            Some(l) => l == no,
+            None => !names.is_empty() || !figures.is_empty(),
+        };
+        if wanted && !nline.trim().is_empty() {
+            let _ = writeln!(s, "── line {no} ──────────────────────────────");
+            let _ = writeln!(s, "normalised: {nline}");
+            if !figures.is_empty() {
+                let _ = writeln!(s, "figures (grammar):");
+                for t in &figures {
+                    if let TokenKind::Figure(f) = &t.kind {
+                        let range = f.value_max.map(|m| format!("–{m}")).unwrap_or_default();
+                        let _ = writeln!(
+                            s,
+                            "  «{}»  value {}{range} unit {}  verb {}  qualifiers {}",
+                            &nline[t.start..t.end],
+                            f.value,
+                            f.unit,
+                            f.verb.as_deref().unwrap_or("—"),
+                            [&f.pre_qual, &f.inner_qual, &f.post_qual]
+                                .iter()
+                                .filter_map(|q| q.as_deref())
+                                .collect::<Vec<_>>()
+                                .join(" ")
+                        );
+                    }
+                }
+            }
+            let others: Vec<String> = tokens
+                .iter()
+                .filter_map(|t| {
+                    let w = &nline[t.start..t.end];
+                    match &t.kind {
+                        TokenKind::Year(y) | TokenKind::Date(y) => Some(format!("{w} (year {y})")),
+                        TokenKind::Period(p) => Some(format!("{w} (period {p})")),
+                        TokenKind::RelYear(_) => Some(format!("{w} (relative year)")),
+                        TokenKind::PlanSpan(e) => Some(format!("{w} (five-year plan to {e})")),
+                        TokenKind::Tier(_) => Some(format!("{w} (tier)")),
+                        TokenKind::Damaged => Some(format!("{w} (digits missing)")),
+                        _ => None,
+                    }
+                })
+                .collect();
+            if !others.is_empty() {
+                let _ = writeln!(s, "time, tiers, damage: {}", others.join(", "));
+            }
+            if !names.is_empty() {
+                let list: Vec<String> = names
+                    .iter()
+                    .map(|h| {
+                        format!(
+                            "{} → {}",
+                            &nline[h.start..h.end],
+                            pack.targets[h.target].rule
+                        )
+                    })
+                    .collect();
+                let _ = writeln!(s, "names (rules): {}", list.join(", "));
+            }
+            let cues: Vec<String> = pack
+                .find_cues(nline)
+                .iter()
+                .map(|c| {
+                    format!(
+                        "{} ({})",
+                        &nline[c.start..c.end],
+                        pack.roles(c).iter().map(role).collect::<Vec<_>>().join("+")
+                    )
+                })
+                .collect();
+            if !cues.is_empty() {
+                let _ = writeln!(s, "cue words: {}", cues.join(", "));
+            }
+            for (r, w) in out
+                .indicators
+                .iter()
+                .zip(&why)
+                .filter(|(r, _)| r.line == no)
+            {
+                let _ = writeln!(
+                    s,
+                    "record: {} {:?} {}{} {} {:?} year {} {} {:?} tier {}  [rule {}]",
+                    r.indicator,
+                    r.metric,
+                    r.value,
+                    r.value_max.map(|m| format!("–{m}")).unwrap_or_default(),
+                    r.unit,
+                    r.kind,
+                    r.year.map_or("null".into(), |y| y.to_string()),
+                    r.period,
+                    r.bound,
+                    r.tier.map_or("null".into(), |t| format!("{t:?}")),
+                    r.rule
+                );
+                let _ = writeln!(s, "  name:   {}", w.name);
+                let _ = writeln!(s, "  metric: {}", w.metric);
+                let _ = writeln!(s, "  kind:   {}", w.kind);
+                let _ = writeln!(s, "  year:   {}", w.year);
+                let _ = writeln!(s, "  bound:  {}", w.bound);
+                let _ = writeln!(s, "  tier:   {}", w.tier);
+            }
+        }
+        start = end + 1;
+    }
+    if s.is_empty() {
+        s = match line {
+            Some(l) => format!("line {l}: nothing found (no indicator name, no figure)\n"),
+            None => "nothing found (no indicator name, no figure)\n".into(),
+        };
+    }
+    s
+}
+
+fn role(r: &Role) -> String {
+    match r {
+        Role::Kind { kind, scope, weak } => format!(
+            "{kind:?}{} cue, {scope:?} scope",
+            if *weak { " weak" } else { "" }
+        )
+        .to_lowercase(),
+        other => format!("{other:?}").to_lowercase(),
+    }
+}

@@ -1,0 +1,519 @@
+//! Loading rule files: parse, layer, check, compile.
+//!
+//! Layering: files come in order (the built-in pack first, then each
+//! `--rules DIR`, files of a directory by name). An indicator rule whose `id`
+//! is already known is merged into it (aliases and exclusions added, other
+//! keys replaced; `enabled: false` switches it off). A vocabulary list given
+//! in a later file replaces that list; lists not given are kept.
+//!
+//! Checking collects every problem rather than stopping at the first, and
+//! locates each one at file:line:column with what was found and what was
+//! expected. serde_yaml locates syntax and type errors; the checks made
+//! after parsing locate themselves by finding the offending text.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use aho_corasick::{AhoCorasick, MatchKind};
+
+use super::schema::{IndicatorRule, RuleFile, Vocabulary};
+use super::{Limits, PercentMeaning, Role, RuleExample, RulePack, Target};
+use crate::normalise::Normalised;
+
+/// One problem with a rule file, with where and why.
+#[derive(Debug, thiserror::Error)]
+pub enum RuleError {
+    #[error("{file}:{line}:{column}: {message}")]
+    Invalid {
+        file: String,
+        line: usize,
+        column: usize,
+        message: String,
+    },
+    #[error("{file}: {source}")]
+    Io {
+        file: String,
+        source: std::io::Error,
+    },
+}
+
+/// Every problem found in a set of rule files.
+#[derive(Debug)]
+pub struct RuleErrors(pub Vec<RuleError>);
+
+impl fmt::Display for RuleErrors {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, e) in self.0.iter().enumerate() {
+            if i > 0 {
+                writeln!(f)?;
+            }
+            write!(f, "{e}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for RuleErrors {}
+
+impl From<RuleError> for RuleErrors {
+    fn from(e: RuleError) -> RuleErrors {
+        RuleErrors(vec![e])
+    }
+}
+
+/// The text of one rule file and the name to report it under.
+#[derive(Debug, Clone)]
+pub struct RuleSource {
+    pub name: String,
+    pub text: String,
+}
+
+mod embedded {
+    include!(concat!(env!("OUT_DIR"), "/default_rules.rs"));
+}
+
+impl RuleSource {
+    /// The built-in pack.
+    pub fn defaults() -> Vec<RuleSource> {
+        embedded::FILES
+            .iter()
+            .map(|(name, text)| RuleSource {
+                name: format!("<built-in>/rules/{name}"),
+                text: text.to_string(),
+            })
+            .collect()
+    }
+
+    /// Every `*.yaml` / `*.yml` file of a directory (or the file itself),
+    /// sorted by name so that layering is predictable.
+    pub fn from_path(path: &Path) -> Result<Vec<RuleSource>, RuleError> {
+        let io = |source| RuleError::Io {
+            file: path.display().to_string(),
+            source,
+        };
+        let mut files: Vec<PathBuf> = if path.is_dir() {
+            std::fs::read_dir(path)
+                .map_err(io)?
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|p| matches!(p.extension().and_then(|e| e.to_str()), Some("yaml" | "yml")))
+                .collect()
+        } else {
+            vec![path.to_path_buf()]
+        };
+        files.sort();
+        files
+            .into_iter()
+            .map(|p| {
+                let text = std::fs::read_to_string(&p).map_err(|source| RuleError::Io {
+                    file: p.display().to_string(),
+                    source,
+                })?;
+                Ok(RuleSource {
+                    name: p.display().to_string(),
+                    text,
+                })
+            })
+            .collect()
+    }
+
+    /// An error at a byte offset of the file.
+    fn error_at_offset(&self, at: usize, message: String) -> RuleError {
+        let before = &self.text[..at.min(self.text.len())];
+        let line = before.matches('\n').count() + 1;
+        let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+        RuleError::Invalid {
+            file: self.name.clone(),
+            line,
+            column,
+            message,
+        }
+    }
+
+    /// An error at the first occurrence of `needle` at or after the line
+    /// holding `anchor` (serde keeps no positions once a file has parsed).
+    fn error_at(&self, anchor: Option<&str>, needle: &str, message: String) -> RuleError {
+        let lines: Vec<&str> = self.text.lines().collect();
+        let from = anchor
+            .and_then(|a| lines.iter().position(|l| l.contains(a)))
+            .unwrap_or(0);
+        let (line, column) = lines
+            .iter()
+            .enumerate()
+            .skip(from)
+            .find_map(|(i, l)| l.find(needle).map(|c| (i + 1, l[..c].chars().count() + 1)))
+            .unwrap_or((from + 1, 1));
+        RuleError::Invalid {
+            file: self.name.clone(),
+            line,
+            column,
+            message,
+        }
+    }
+}
+
+/// The JSON Schema of a rule file, generated from the Rust types (checked
+/// into rules/schema.json for editors).
+pub fn schema_json() -> String {
+    let schema = schemars::schema_for!(RuleFile);
+    serde_json::to_string_pretty(&schema).expect("a schema serialises") + "\n"
+}
+
+fn parse(src: &RuleSource) -> Result<RuleFile, RuleError> {
+    serde_yaml::from_str::<Option<RuleFile>>(&src.text)
+        .map(Option::unwrap_or_default)
+        .map_err(|e| {
+            let (line, column) = e.location().map_or((1, 1), |l| (l.line(), l.column()));
+            RuleError::Invalid {
+                file: src.name.clone(),
+                line,
+                column,
+                message: e.to_string(),
+            }
+        })
+}
+
+/// Matching runs on normalised text, so vocabulary is normalised the same way.
+fn norm(word: &str) -> String {
+    Normalised::new(word.trim()).text
+}
+
+/// A layered indicator rule and the file each of its parts came from.
+struct Layered {
+    rule: IndicatorRule,
+    /// Source index of the rule's first definition, and of each alias.
+    defined_in: usize,
+    alias_sources: Vec<usize>,
+}
+
+pub(super) fn load(sources: &[RuleSource]) -> Result<RulePack, RuleErrors> {
+    let mut errors = Vec::new();
+    let mut rules: Vec<Layered> = Vec::new();
+    let mut vocab = Vocabulary::default();
+    let mut examples = Vec::new();
+    for (si, src) in sources.iter().enumerate() {
+        let file = match parse(src) {
+            Ok(f) => f,
+            Err(e) => {
+                errors.push(e);
+                continue;
+            }
+        };
+        let mut seen = HashSet::new();
+        for rule in file.indicators {
+            if !seen.insert(rule.id.clone()) {
+                let needle = format!("id: {}", rule.id);
+                let at = src.text.match_indices(&needle).nth(1).map_or(0, |(i, _)| i);
+                errors.push(src.error_at_offset(at, format!("duplicate rule id `{}` in one file; expected each id once per file (a later file may extend it)", rule.id)));
+                continue;
+            }
+            let n = rule.aliases.as_ref().map_or(0, Vec::len);
+            match rules.iter_mut().find(|l| l.rule.id == rule.id) {
+                Some(l) => {
+                    l.alias_sources.extend(std::iter::repeat_n(si, n));
+                    l.rule.merge(rule);
+                }
+                None => rules.push(Layered {
+                    rule,
+                    defined_in: si,
+                    alias_sources: vec![si; n],
+                }),
+            }
+        }
+        for example in file.examples {
+            examples.push(RuleExample {
+                rule: None,
+                file: src.name.clone(),
+                example,
+            });
+        }
+        layer(&mut vocab, file.vocabulary);
+    }
+    let pack = compile(rules, vocab, examples, sources, &mut errors);
+    if errors.is_empty() {
+        Ok(pack)
+    } else {
+        Err(RuleErrors(errors))
+    }
+}
+
+fn layer(into: &mut Vocabulary, over: Vocabulary) {
+    macro_rules! take {
+        ($($f:ident),*) => { $( if over.$f.is_some() { into.$f = over.$f; } )* };
+    }
+    take!(
+        kinds,
+        frame,
+        bounds,
+        tiers,
+        verbs,
+        periods,
+        relative_years,
+        five_year,
+        links,
+        comparisons,
+        references,
+        asides,
+        subareas,
+        noise_lines,
+        watermarks,
+        units,
+        limits
+    );
+}
+
+fn compile(
+    rules: Vec<Layered>,
+    vocab: Vocabulary,
+    mut examples: Vec<RuleExample>,
+    sources: &[RuleSource],
+    errors: &mut Vec<RuleError>,
+) -> RulePack {
+    let unit_classes: HashSet<&str> = vocab
+        .units
+        .iter()
+        .flatten()
+        .map(|(k, _)| k.as_str())
+        .collect();
+    let canonical: HashSet<String> = rules
+        .iter()
+        .filter(|l| l.rule.each.is_none())
+        .map(|l| {
+            l.rule
+                .indicator
+                .clone()
+                .unwrap_or_else(|| l.rule.id.clone())
+        })
+        .collect();
+    let mut targets = Vec::new();
+    let mut patterns: Vec<String> = Vec::new();
+    let mut alias_target = Vec::new();
+    let mut owner: HashMap<String, String> = HashMap::new();
+    for Layered {
+        rule,
+        defined_in,
+        alias_sources,
+    } in rules.into_iter().filter(|l| l.rule.enabled != Some(false))
+    {
+        let src = &sources[defined_in];
+        let anchor = format!("id: {}", rule.id);
+        let anchor = Some(anchor.as_str());
+        let indicators = match &rule.each {
+            Some(each) => each.clone(),
+            None => vec![rule.indicator.clone().unwrap_or_else(|| rule.id.clone())],
+        };
+        for id in rule
+            .each
+            .iter()
+            .flatten()
+            .filter(|id| !canonical.contains(*id))
+        {
+            errors.push(src.error_at(anchor, id, format!("`each` names `{id}`, which no rule defines; expected the id of an indicator rule")));
+        }
+        for class in rule
+            .units
+            .iter()
+            .flatten()
+            .filter(|c| !unit_classes.contains(c.as_str()))
+        {
+            errors.push(src.error_at(
+                anchor,
+                class,
+                format!(
+                    "unit class `{class}` is not in vocabulary.units; expected one of {:?}",
+                    sorted(&unit_classes)
+                ),
+            ));
+        }
+        let aliases = rule.aliases.clone().unwrap_or_default();
+        if aliases.is_empty() {
+            errors.push(src.error_at(
+                None,
+                &format!("id: {}", rule.id),
+                format!(
+                    "rule `{}` has no aliases; expected at least one name to match",
+                    rule.id
+                ),
+            ));
+        }
+        for (alias, &si) in aliases.iter().zip(&alias_sources) {
+            let src = &sources[si];
+            let a = norm(alias);
+            if a.is_empty() {
+                errors.push(src.error_at(
+                    anchor,
+                    "\"\"",
+                    format!(
+                        "rule `{}` has an empty alias {alias:?}; expected a name",
+                        rule.id
+                    ),
+                ));
+                continue;
+            }
+            match owner.get(&a) {
+                Some(other) if other != &rule.id => {
+                    errors.push(src.error_at(anchor, alias, format!("alias `{alias}` is claimed by `{other}` and by `{}`; expected each alias in one rule", rule.id)));
+                }
+                Some(_) => {}
+                None => {
+                    owner.insert(a.clone(), rule.id.clone());
+                    patterns.push(a);
+                    alias_target.push(targets.len());
+                }
+            }
+        }
+        examples.extend(rule.examples.iter().map(|example| RuleExample {
+            rule: Some(rule.id.clone()),
+            file: src.name.clone(),
+            example: example.clone(),
+        }));
+        targets.push(Target {
+            rule: rule.id.clone(),
+            indicators,
+            units: rule.units.clone().unwrap_or_default(),
+            percent: rule.percent.unwrap_or(PercentMeaning::Growth),
+            not_after: rule.not_after.iter().flatten().map(|w| norm(w)).collect(),
+            not_before: rule.not_before.iter().flatten().map(|w| norm(w)).collect(),
+        });
+    }
+    for ex in &examples {
+        for id in ex
+            .example
+            .records
+            .iter()
+            .filter_map(|r| r.indicator.as_ref())
+        {
+            if !canonical.contains(id) {
+                let src = sources
+                    .iter()
+                    .find(|s| s.name == ex.file)
+                    .expect("examples come from sources");
+                errors.push(src.error_at(Some(&ex.example.text), id, format!("example expects indicator `{id}`, which no rule defines; expected a canonical indicator id")));
+            }
+        }
+    }
+    let aliases = AhoCorasick::builder()
+        .match_kind(MatchKind::LeftmostLongest)
+        .build(&patterns)
+        .expect("aliases are plain strings");
+
+    // Vocabulary words with their roles.
+    let mut words: Vec<String> = Vec::new();
+    let mut roles: Vec<Vec<Role>> = Vec::new();
+    let mut add = |w: &str, role: Role| {
+        let w = norm(w);
+        if w.is_empty() {
+            return;
+        }
+        match words.iter().position(|x| *x == w) {
+            Some(i) => roles[i].push(role),
+            None => {
+                words.push(w);
+                roles.push(vec![role]);
+            }
+        }
+    };
+    for cue in vocab.kinds.iter().flatten() {
+        for w in &cue.words {
+            add(
+                w,
+                Role::Kind {
+                    kind: cue.kind,
+                    scope: cue.scope,
+                    weak: cue.weak,
+                },
+            );
+        }
+    }
+    let lists: [(&Option<Vec<String>>, Role); 7] = [
+        (&vocab.frame, Role::Frame),
+        (&vocab.five_year, Role::FiveYear),
+        (&vocab.links, Role::Link),
+        (&vocab.comparisons, Role::Comparison),
+        (&vocab.references, Role::Reference),
+        (&vocab.asides, Role::Aside),
+        (&vocab.subareas, Role::Subarea),
+    ];
+    for (list, role) in lists {
+        for w in list.iter().flatten() {
+            add(w, role);
+        }
+    }
+    let cues = AhoCorasick::builder()
+        .match_kind(MatchKind::Standard)
+        .build(&words)
+        .expect("cue words are plain strings");
+
+    let mut patterns_of = |list: &Option<Vec<String>>| -> Vec<String> {
+        let list = list.clone().unwrap_or_default();
+        list.into_iter()
+            .filter(|p| match regex::Regex::new(p) {
+                Ok(_) => true,
+                Err(e) => {
+                    let src = sources
+                        .iter()
+                        .rev()
+                        .find(|s| s.text.contains(p.as_str()))
+                        .or(sources.last())
+                        .expect("a pattern has a source");
+                    let why = e
+                        .to_string()
+                        .lines()
+                        .last()
+                        .unwrap_or("")
+                        .trim()
+                        .to_string();
+                    errors.push(src.error_at(
+                        None,
+                        p,
+                        format!("invalid pattern `{p}`: {why}; expected a regular expression"),
+                    ));
+                    false
+                }
+            })
+            .collect()
+    };
+    let noise_lines =
+        regex::RegexSet::new(patterns_of(&vocab.noise_lines)).expect("patterns checked");
+    let watermark_list = patterns_of(&vocab.watermarks);
+    let watermarks = (!watermark_list.is_empty())
+        .then(|| regex::Regex::new(&watermark_list.join("|")).expect("patterns checked"));
+
+    fn invert<K: Clone>(m: &Option<BTreeMap<K, Vec<String>>>) -> HashMap<String, K> {
+        m.iter()
+            .flatten()
+            .flat_map(|(k, ws)| ws.iter().map(move |w| (norm(w), k.clone())))
+            .collect()
+    }
+    RulePack {
+        targets,
+        aliases,
+        alias_target,
+        cues,
+        cue_roles: roles,
+        bounds: invert(&vocab.bounds),
+        tiers: invert(&vocab.tiers),
+        verbs: invert(&vocab.verbs),
+        periods: invert(&vocab.periods),
+        relative_years: vocab
+            .relative_years
+            .iter()
+            .flatten()
+            .map(|(w, y)| (norm(w), *y))
+            .collect(),
+        unit_class: invert(&vocab.units),
+        noise_lines,
+        watermarks,
+        limits: vocab.limits.unwrap_or(Limits {
+            max_gap: 4,
+            max_inherit: 1,
+        }),
+        examples,
+    }
+}
+
+fn sorted<'a>(set: &HashSet<&'a str>) -> Vec<&'a str> {
+    let mut v: Vec<&str> = set.iter().copied().collect();
+    v.sort_unstable();
+    v
+}

@@ -1,0 +1,219 @@
+//! The rule pack as maintainers see it: schema, located errors, inline
+//! examples.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use zhibiao::rules::{RuleSource, examples};
+use zhibiao::{RuleErrors, RulePack};
+
+fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+#[test]
+fn schema_file_is_current() {
+    let checked_in = std::fs::read_to_string(root().join("rules/schema.json")).unwrap();
+    assert!(
+        checked_in == zhibiao::rules::schema_json(),
+        "rules/schema.json is stale: run `cargo run -- rules schema > rules/schema.json`"
+    );
+}
+
+/// Errors for a user file layered over the built-in pack.
+fn errors(yaml: &str) -> String {
+    let mut sources = RuleSource::defaults();
+    sources.push(RuleSource {
+        name: "user/bad.yaml".into(),
+        text: yaml.into(),
+    });
+    match RulePack::from_sources(&sources) {
+        Ok(_) => panic!("expected errors for:\n{yaml}"),
+        Err(RuleErrors(list)) => list
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join("\n"),
+    }
+}
+
+#[test]
+fn unknown_key() {
+    let e = errors("indicators:\n  - id: x\n    alias: [甲乙]\n");
+    assert!(e.starts_with("user/bad.yaml:3:5: "), "{e}");
+    assert!(
+        e.contains("unknown field `alias`") && e.contains("expected one of"),
+        "{e}"
+    );
+}
+
+#[test]
+fn wrong_type() {
+    let e = errors("indicators:\n  - id: x\n    aliases: 甲乙\n");
+    assert!(e.starts_with("user/bad.yaml:3:14: "), "{e}");
+    assert!(
+        e.contains("invalid type: string \"甲乙\", expected a sequence"),
+        "{e}"
+    );
+    let e = errors("vocabulary:\n  limits: {max_gap: many, max_inherit: 1}\n");
+    assert!(e.starts_with("user/bad.yaml:2:"), "{e}");
+    assert!(e.contains("expected usize"), "{e}");
+}
+
+#[test]
+fn duplicate_ids() {
+    let e = errors("indicators:\n  - id: x\n    aliases: [甲乙]\n  - id: x\n    aliases: [丙丁]\n");
+    assert!(e.starts_with("user/bad.yaml:4:5: "), "{e}");
+    assert!(e.contains("duplicate rule id `x`"), "{e}");
+}
+
+#[test]
+fn alias_claimed_twice() {
+    let e = errors("indicators:\n  - id: my_gdp\n    aliases: [地区生产总值]\n");
+    assert!(e.starts_with("user/bad.yaml:3:15: "), "{e}");
+    assert!(
+        e.contains("alias `地区生产总值` is claimed by `gdp` and by `my_gdp`"),
+        "{e}"
+    );
+}
+
+#[test]
+fn empty_and_blank_aliases() {
+    let e = errors("indicators:\n  - id: x\n    aliases: [\"\", 甲乙]\n");
+    assert!(
+        e.starts_with("user/bad.yaml:3:15: ") && e.contains("empty alias"),
+        "{e}"
+    );
+    let e = errors("indicators:\n  - id: x\n    aliases: [\"   \"]\n");
+    assert!(
+        e.contains("user/bad.yaml:") && e.contains("empty alias \"   \""),
+        "{e}"
+    );
+    let e = errors("indicators:\n  - id: x\n    units: [percent]\n");
+    assert!(
+        e.starts_with("user/bad.yaml:2:5: ") && e.contains("has no aliases"),
+        "{e}"
+    );
+}
+
+#[test]
+fn invalid_pattern() {
+    let e = errors("vocabulary:\n  noise_lines: ['^(广告']\n");
+    assert!(e.starts_with("user/bad.yaml:2:18: "), "{e}");
+    assert!(
+        e.contains("invalid pattern `^(广告`") && e.contains("expected a regular expression"),
+        "{e}"
+    );
+}
+
+#[test]
+fn undefined_references() {
+    let e = errors(
+        "indicators:\n  - id: pair\n    each: [gdp, no_such_indicator]\n    aliases: [甲乙]\n",
+    );
+    assert!(e.starts_with("user/bad.yaml:3:17: "), "{e}");
+    assert!(
+        e.contains("`each` names `no_such_indicator`, which no rule defines"),
+        "{e}"
+    );
+    let e = errors("indicators:\n  - id: x\n    aliases: [甲乙]\n    units: [furlongs]\n");
+    assert!(
+        e.starts_with("user/bad.yaml:4:13: ") && e.contains("unit class `furlongs`"),
+        "{e}"
+    );
+    let e = errors("examples:\n  - text: 甲乙增长5%。\n    records: [{indicator: nothing_here}]\n");
+    assert!(
+        e.starts_with("user/bad.yaml:3:") && e.contains("`nothing_here`"),
+        "{e}"
+    );
+}
+
+#[test]
+fn every_error_is_reported_not_just_the_first() {
+    let e = errors("indicators:\n  - id: a\n    aliases: [地区生产总值]\n    units: [furlongs]\n");
+    assert_eq!(e.lines().count(), 2, "{e}");
+}
+
+#[test]
+fn default_pack_examples_pass() {
+    let pack = RulePack::builtin().unwrap();
+    let outcomes = examples::run(&pack);
+    let failures: Vec<String> = outcomes
+        .iter()
+        .filter(|o| !o.passed)
+        .map(examples::render_failure)
+        .collect();
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn every_indicator_rule_has_three_examples_with_traditional_and_negative_ones() {
+    let pack = RulePack::builtin().unwrap();
+    let mut by_rule: HashMap<&str, Vec<&zhibiao::rules::Example>> = HashMap::new();
+    for ex in &pack.examples {
+        if let Some(rule) = &ex.rule {
+            by_rule.entry(rule).or_default().push(&ex.example);
+        }
+    }
+    let simplified = |t: &str| zhibiao::normalise::Normalised::new(t).text;
+    for target in &pack.targets {
+        let exs = by_rule
+            .get(target.rule.as_str())
+            .map(Vec::as_slice)
+            .unwrap_or(&[]);
+        assert!(
+            exs.len() >= 3,
+            "rule {} has {} examples; expected at least 3",
+            target.rule,
+            exs.len()
+        );
+        assert!(
+            exs.iter().any(|e| e.records.is_empty()),
+            "rule {} has no negative example",
+            target.rule
+        );
+        assert!(
+            exs.iter().any(|e| simplified(&e.text) != e.text),
+            "rule {} has no traditional-character example",
+            target.rule
+        );
+    }
+}
+
+#[test]
+fn every_cue_word_is_in_some_example() {
+    let text = std::fs::read_to_string(root().join("rules/vocabulary.yaml")).unwrap();
+    let pack = RulePack::builtin().unwrap();
+    let examples: String = pack
+        .examples
+        .iter()
+        .map(|e| zhibiao::normalise::Normalised::new(&e.example.text).text)
+        .collect();
+    let vocab: serde_yaml::Value = serde_yaml::from_str(&text).unwrap();
+    let v = &vocab["vocabulary"];
+    let mut words: Vec<String> = Vec::new();
+    for cue in v["kinds"].as_sequence().unwrap() {
+        words.extend(
+            cue["words"]
+                .as_sequence()
+                .unwrap()
+                .iter()
+                .map(|w| w.as_str().unwrap().to_string()),
+        );
+    }
+    for key in ["bounds", "tiers"] {
+        for (_, list) in v[key].as_mapping().unwrap() {
+            words.extend(
+                list.as_sequence()
+                    .unwrap()
+                    .iter()
+                    .map(|w| w.as_str().unwrap().to_string()),
+            );
+        }
+    }
+    let missing: Vec<&String> = words
+        .iter()
+        .filter(|w| !examples.contains(w.as_str()))
+        .collect();
+    assert!(missing.is_empty(), "cue words with no example: {missing:?}");
+}
