@@ -12,6 +12,7 @@
 //! ```
 
 pub mod apply;
+pub mod batch;
 pub mod decode;
 pub mod eval;
 pub mod explain;

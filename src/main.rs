@@ -1,15 +1,14 @@
 //! The `zhibiao` command line: a thin layer over the library.
 
-use std::fs::File;
-use std::io::{self, BufWriter, Read, Write};
-use std::path::{Path, PathBuf};
+use std::io::{self, Write};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Args, Parser, Subcommand};
-use rayon::prelude::*;
+mod cli;
 
-use zhibiao::output::{Format, Writer};
-use zhibiao::{Diagnostic, Extraction, RulePack, RuleSource, Severity, eval};
+use clap::{Args, Parser, Subcommand};
+use cli::batch::{BatchArgs, OutputArgs};
+use zhibiao::{RulePack, RuleSource, eval};
 
 #[derive(Parser)]
 #[command(
@@ -37,7 +36,9 @@ enum Command {
         #[arg(long, short)]
         verbose: bool,
         #[command(flatten)]
-        run: Run,
+        batch: BatchArgs,
+        #[command(flatten)]
+        rules: RuleArgs,
     },
     /// Work with rule files.
     Rules {
@@ -93,24 +94,12 @@ enum RulesCommand {
 
 #[derive(Args)]
 struct Run {
-    /// Files, directories (walked recursively) or - for stdin.
-    paths: Vec<PathBuf>,
     #[command(flatten)]
-    rule_args: RuleArgs,
-    #[arg(long, value_enum, default_value_t = Format::Jsonl)]
-    format: Format,
-    /// Write records here instead of stdout.
-    #[arg(short, long)]
-    output: Option<PathBuf>,
-    /// Worker threads (default: all cores).
-    #[arg(short, long)]
-    jobs: Option<usize>,
-    /// Also write warnings and per-file errors here, as JSONL.
-    #[arg(long, value_name = "FILE")]
-    diagnostics: Option<PathBuf>,
-    /// Read inputs in this encoding instead of detecting it (gbk, big5, utf-16le …).
-    #[arg(long)]
-    encoding: Option<String>,
+    batch: BatchArgs,
+    #[command(flatten)]
+    output: OutputArgs,
+    #[command(flatten)]
+    rules: RuleArgs,
 }
 
 fn main() -> ExitCode {
@@ -125,13 +114,24 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
-        Command::Extract(r) => batch(&r, |w, x| {
-            x.indicators.iter().try_for_each(|rec| w.write(rec))
-        }),
-        Command::Outline(r) => batch(&r, |w, x| {
-            x.sections.iter().try_for_each(|rec| w.write(rec))
-        }),
-        Command::Eval { gold, verbose, run } => evaluate(&gold, verbose, &run),
+        Command::Extract(r) => {
+            let Some(pack) = load_pack(&r.rules.rules, r.rules.no_default_rules) else {
+                return Ok(ExitCode::from(2));
+            };
+            cli::batch::write(&pack, &r.batch, &r.output, |x| &x.indicators)
+        }
+        Command::Outline(r) => {
+            let Some(pack) = load_pack(&r.rules.rules, r.rules.no_default_rules) else {
+                return Ok(ExitCode::from(2));
+            };
+            cli::batch::write(&pack, &r.batch, &r.output, |x| &x.sections)
+        }
+        Command::Eval {
+            gold,
+            verbose,
+            batch,
+            rules,
+        } => evaluate(&gold, verbose, &batch, &rules),
         Command::Rules { command } => rules(command),
         Command::Explain {
             text,
@@ -251,167 +251,16 @@ fn load_pack(dirs: &[PathBuf], no_default: bool) -> Option<RulePack> {
     }
 }
 
-/// One input: a name for records and where its bytes come from.
-enum Input {
-    File(PathBuf),
-    Stdin,
-    /// Could not even be listed (a walk error): reported, not read.
-    Broken(String, String),
-}
-
-impl Input {
-    fn name(&self) -> String {
-        match self {
-            Input::File(p) => p.display().to_string(),
-            Input::Stdin => "-".into(),
-            Input::Broken(n, _) => n.clone(),
-        }
-    }
-}
-
-fn inputs(paths: &[PathBuf]) -> Vec<Input> {
-    let mut out = Vec::new();
-    for p in paths {
-        if p.as_os_str() == "-" {
-            out.push(Input::Stdin);
-        } else if p.is_dir() {
-            for entry in walkdir::WalkDir::new(p)
-                .follow_links(true)
-                .sort_by_file_name()
-            {
-                match entry {
-                    Ok(e) if e.file_type().is_file() => out.push(Input::File(e.into_path())),
-                    Ok(_) => {}
-                    Err(e) => out.push(Input::Broken(
-                        e.path()
-                            .map_or_else(|| p.display().to_string(), |q| q.display().to_string()),
-                        e.to_string(),
-                    )),
-                }
-            }
-        } else {
-            out.push(Input::File(p.clone()));
-        }
-    }
-    out
-}
-
-fn read(input: &Input) -> io::Result<Vec<u8>> {
-    match input {
-        Input::File(p) => std::fs::read(p),
-        Input::Stdin => {
-            let mut buf = Vec::new();
-            io::stdin().read_to_end(&mut buf)?;
-            Ok(buf)
-        }
-        Input::Broken(_, why) => Err(io::Error::other(why.clone())),
-    }
-}
-
-/// Extract every input in parallel; results come back in input order.
-fn extract_all(run: &Run, pack: &RulePack) -> anyhow::Result<Vec<Result<Extraction, Diagnostic>>> {
-    let list = inputs(&run.paths);
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(run.jobs.unwrap_or(0))
-        .build()?;
-    Ok(pool.install(|| {
-        list.par_iter()
-            .map(|input| {
-                let name = input.name();
-                let bytes = read(input).map_err(|e| Diagnostic {
-                    doc: name.clone(),
-                    severity: Severity::Error,
-                    code: "unreadable".into(),
-                    line: None,
-                    message: e.to_string(),
-                })?;
-                zhibiao::process(pack, &name, &bytes, run.encoding.as_deref())
-            })
-            .collect()
-    }))
-}
-
-fn batch<F>(run: &Run, mut emit: F) -> anyhow::Result<ExitCode>
-where
-    F: FnMut(&mut Writer<Box<dyn Write>>, &Extraction) -> io::Result<()>,
-{
-    let Some(pack) = load_pack(&run.rule_args.rules, run.rule_args.no_default_rules) else {
+fn evaluate(
+    gold_files: &[PathBuf],
+    verbose: bool,
+    batch: &BatchArgs,
+    rules: &RuleArgs,
+) -> anyhow::Result<ExitCode> {
+    let Some(pack) = load_pack(&rules.rules, rules.no_default_rules) else {
         return Ok(ExitCode::from(2));
     };
-    if run.paths.is_empty() {
-        anyhow::bail!("no input: give files, directories or - for stdin");
-    }
-    let out: Box<dyn Write> = match &run.output {
-        Some(p) => Box::new(BufWriter::new(
-            File::create(p).map_err(|e| anyhow::anyhow!("{}: {e}", p.display()))?,
-        )),
-        None => Box::new(BufWriter::new(io::stdout().lock())),
-    };
-    let mut diag = run
-        .diagnostics
-        .as_deref()
-        .map(open_diagnostics)
-        .transpose()?;
-    let mut writer = Writer::new(run.format, out);
-    let mut failed = 0;
-    for result in extract_all(run, &pack)? {
-        match result {
-            Ok(x) => {
-                emit(&mut writer, &x)?;
-                for w in x.diagnostics.iter().filter(|w| w.code == "invalid_bytes") {
-                    eprintln!("zhibiao: {}: warning: {}", w.doc, w.message);
-                }
-                if let Some(d) = diag.as_mut() {
-                    x.diagnostics.iter().try_for_each(|w| write_jsonl(d, w))?;
-                }
-            }
-            Err(e) => {
-                failed += 1;
-                eprintln!("zhibiao: {}: {}", e.doc, e.message);
-                if let Some(d) = diag.as_mut() {
-                    write_jsonl(d, &e)?;
-                }
-            }
-        }
-    }
-    writer.finish()?;
-    Ok(if failed > 0 {
-        ExitCode::from(1)
-    } else {
-        ExitCode::SUCCESS
-    })
-}
-
-fn open_diagnostics(p: &Path) -> anyhow::Result<BufWriter<File>> {
-    Ok(BufWriter::new(
-        File::create(p).map_err(|e| anyhow::anyhow!("{}: {e}", p.display()))?,
-    ))
-}
-
-fn write_jsonl(w: &mut impl Write, d: &Diagnostic) -> io::Result<()> {
-    serde_json::to_writer(&mut *w, d)?;
-    w.write_all(b"\n")
-}
-
-fn evaluate(gold_files: &[PathBuf], verbose: bool, run: &Run) -> anyhow::Result<ExitCode> {
-    let Some(pack) = load_pack(&run.rule_args.rules, run.rule_args.no_default_rules) else {
-        return Ok(ExitCode::from(2));
-    };
-    let mut failed = 0;
-    let mut indicators = Vec::new();
-    let mut sections = Vec::new();
-    for r in extract_all(run, &pack)? {
-        match r {
-            Ok(x) => {
-                indicators.extend(x.indicators);
-                sections.extend(x.sections);
-            }
-            Err(e) => {
-                failed += 1;
-                eprintln!("zhibiao: {}: {}", e.doc, e.message);
-            }
-        }
-    }
+    let (indicators, sections, failed) = cli::batch::collect(&pack, batch)?;
     let mut stdout = io::stdout().lock();
     for g in gold_files {
         let text =

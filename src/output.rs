@@ -1,9 +1,9 @@
 //! The output stage: records as JSON Lines, CSV or one JSON array.
 //!
-//! Writers stream: records go out as they are handed in, so a batch over a
+//! Encoders stream: records go out a document at a time, so a batch over a
 //! large archive never holds all of them.
 
-use std::io::{self, Write};
+use std::io;
 
 use serde::Serialize;
 
@@ -102,59 +102,62 @@ impl Row for Section {
     }
 }
 
-/// Writes records of one type in one format.
-pub struct Writer<W: Write> {
+/// Turns records into bytes of one format, a document at a time, so that a
+/// document's records can be written in one piece (a run killed between two
+/// writes never leaves half a document behind).
+#[derive(Debug)]
+pub struct Encoder {
     format: Format,
-    out: W,
     count: usize,
 }
 
-impl<W: Write> Writer<W> {
-    pub fn new(format: Format, out: W) -> Writer<W> {
-        Writer {
+impl Encoder {
+    pub fn new(format: Format) -> Encoder {
+        Encoder { format, count: 0 }
+    }
+
+    /// Continue an output; `started` if it already holds something (then no
+    /// second CSV header).
+    pub fn resumed(format: Format, started: bool) -> Encoder {
+        Encoder {
             format,
-            out,
-            count: 0,
+            count: usize::from(started),
         }
     }
 
-    pub fn write<R: Row>(&mut self, record: &R) -> io::Result<()> {
-        match self.format {
-            Format::Jsonl => {
-                serde_json::to_writer(&mut self.out, record)?;
-                self.out.write_all(b"\n")?;
-            }
-            Format::Json => {
-                self.out
-                    .write_all(if self.count == 0 { b"[\n" } else { b",\n" })?;
-                serde_json::to_writer(&mut self.out, record)?;
-            }
-            Format::Csv => {
-                // A small csv writer per record keeps quoting right while
-                // the output stays a plain stream.
-                let mut w = csv::Writer::from_writer(Vec::new());
-                if self.count == 0 {
-                    w.write_record(R::HEADER)?;
+    /// Append the encoding of `records` to `out`.
+    pub fn encode<R: Row>(&mut self, records: &[R], out: &mut Vec<u8>) -> io::Result<()> {
+        for record in records {
+            match self.format {
+                Format::Jsonl => {
+                    serde_json::to_writer(&mut *out, record)?;
+                    out.push(b'\n');
                 }
-                w.write_record(record.row())?;
-                let buf = w
-                    .into_inner()
-                    .map_err(|e| io::Error::other(e.to_string()))?;
-                self.out.write_all(&buf)?;
+                Format::Json => {
+                    out.extend_from_slice(if self.count == 0 { b"[\n" } else { b",\n" });
+                    serde_json::to_writer(&mut *out, record)?;
+                }
+                Format::Csv => {
+                    let mut w = csv::Writer::from_writer(&mut *out);
+                    if self.count == 0 {
+                        w.write_record(R::HEADER)?;
+                    }
+                    w.write_record(record.row())?;
+                    w.flush()?;
+                }
             }
+            self.count += 1;
         }
-        self.count += 1;
         Ok(())
     }
 
-    /// Close the format (the JSON array) and flush.
-    pub fn finish(mut self) -> io::Result<W> {
-        if self.format == Format::Json {
-            self.out
-                .write_all(if self.count == 0 { b"[]\n" } else { b"\n]\n" })?;
+    /// What closes the output (the JSON array).
+    pub fn finish(&self) -> &'static [u8] {
+        match (self.format, self.count) {
+            (Format::Json, 0) => b"[]\n",
+            (Format::Json, _) => b"\n]\n",
+            _ => b"",
         }
-        self.out.flush()?;
-        Ok(self.out)
     }
 }
 
@@ -175,19 +178,29 @@ mod tests {
 
     #[test]
     fn formats() {
-        let mut w = Writer::new(Format::Csv, Vec::new());
-        w.write(&section()).unwrap();
-        w.write(&section()).unwrap();
-        let csv = String::from_utf8(w.finish().unwrap()).unwrap();
+        let mut out = Vec::new();
+        let mut e = Encoder::new(Format::Csv);
+        e.encode(&[section(), section()], &mut out).unwrap();
+        let csv = String::from_utf8(out).unwrap();
         assert_eq!(csv.lines().count(), 3);
         assert!(csv.starts_with("doc,level,marker,title,line,span_start,span_end\n"));
 
-        let mut w = Writer::new(Format::Json, Vec::new());
-        w.write(&section()).unwrap();
-        let json: serde_json::Value = serde_json::from_slice(&w.finish().unwrap()).unwrap();
+        let mut out = Vec::new();
+        let mut e = Encoder::new(Format::Json);
+        e.encode(&[section()], &mut out).unwrap();
+        out.extend_from_slice(e.finish());
+        let json: serde_json::Value = serde_json::from_slice(&out).unwrap();
         assert_eq!(json[0]["title"], "总体要求");
+        assert_eq!(Encoder::new(Format::Json).finish(), b"[]\n");
 
-        let w = Writer::new(Format::Json, Vec::new());
-        assert_eq!(w.finish().unwrap(), b"[]\n");
+        let mut out = Vec::new();
+        Encoder::resumed(Format::Csv, true)
+            .encode(&[section()], &mut out)
+            .unwrap();
+        assert_eq!(
+            String::from_utf8(out).unwrap().lines().count(),
+            1,
+            "no second header"
+        );
     }
 }

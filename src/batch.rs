@@ -1,0 +1,413 @@
+//! Batches: many reports, in parallel, results in input order, memory flat.
+//!
+//! A reader thread enumerates the inputs in a fixed order (paths as given,
+//! directories walked in name order, archive entries in archive order) and
+//! reads each document's bytes; a rayon pool decodes and extracts; the
+//! caller's thread gets the results back in input order. At most
+//! `in_flight` documents are held at once (read, being processed, or
+//! waiting for an earlier one to finish), so memory depends on the
+//! documents in flight, not on the size of the batch.
+//!
+//! Archives (.zip, .tar, .tar.gz, .tgz) are read in place; their documents
+//! are named `archive.zip!inner/path.txt`.
+
+use std::collections::BTreeMap;
+use std::fs::File;
+use std::io::{self, Read};
+use std::path::{Path, PathBuf};
+use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
+
+use globset::{Glob, GlobSet, GlobSetBuilder};
+use rayon::prelude::*;
+
+use crate::{Diagnostic, Extraction, RulePack, Severity};
+
+/// What to read.
+#[derive(Debug, Clone)]
+pub enum Input {
+    /// A file, a directory (walked recursively) or an archive.
+    Path(PathBuf),
+    /// A report on standard input.
+    Stdin,
+}
+
+/// Include / exclude patterns for files found in directories and archives
+/// (`*.txt`, `!*draft*`); files named on the command line always count.
+#[derive(Debug, Default, Clone)]
+pub struct Filter {
+    include: Option<GlobSet>,
+    exclude: Option<GlobSet>,
+}
+
+impl Filter {
+    /// Patterns as ripgrep takes them: `!` in front excludes.
+    pub fn new(patterns: &[String]) -> Result<Filter, globset::Error> {
+        let (mut inc, mut exc) = (GlobSetBuilder::new(), GlobSetBuilder::new());
+        let (mut any_inc, mut any_exc) = (false, false);
+        for p in patterns {
+            match p.strip_prefix('!') {
+                Some(neg) => {
+                    exc.add(Glob::new(neg)?);
+                    any_exc = true;
+                }
+                None => {
+                    inc.add(Glob::new(p)?);
+                    any_inc = true;
+                }
+            }
+        }
+        Ok(Filter {
+            include: any_inc.then(|| inc.build()).transpose()?,
+            exclude: any_exc.then(|| exc.build()).transpose()?,
+        })
+    }
+
+    fn keeps(&self, path: &str) -> bool {
+        let name = path.rsplit(['/', '!']).next().unwrap_or(path);
+        let hit = |set: &GlobSet| set.is_match(path) || set.is_match(name);
+        self.include.as_ref().is_none_or(hit) && !self.exclude.as_ref().is_some_and(hit)
+    }
+}
+
+/// One document as read: its name, its bytes (or why they could not be
+/// read), and how many bytes of input it accounts for (for progress).
+#[derive(Debug)]
+pub struct Document {
+    pub name: String,
+    pub bytes: Result<Vec<u8>, String>,
+    pub disk_bytes: u64,
+}
+
+/// What one document gave, handed back in input order.
+#[derive(Debug)]
+pub struct Done {
+    pub name: String,
+    pub result: Result<Extraction, Diagnostic>,
+    pub disk_bytes: u64,
+}
+
+#[derive(Debug, Clone)]
+pub struct Options {
+    pub jobs: usize,
+    pub encoding: Option<String>,
+    pub filter: Filter,
+    /// Skip every document before the one with this name (resuming).
+    pub resume_from: Option<String>,
+    /// Most documents held at once.
+    pub in_flight: usize,
+}
+
+/// Total input bytes on disk, for a progress bar (stats only, no reading).
+pub fn disk_size(inputs: &[Input], filter: &Filter) -> u64 {
+    inputs
+        .iter()
+        .map(|i| match i {
+            Input::Stdin => 0,
+            Input::Path(p) if p.is_dir() => walk(p)
+                .filter_map(Result::ok)
+                .filter(|f| archive_kind(f).is_some() || filter.keeps(&f.display().to_string()))
+                .filter_map(|f| f.metadata().ok().map(|m| m.len()))
+                .sum(),
+            Input::Path(p) => p.metadata().map_or(0, |m| m.len()),
+        })
+        .sum()
+}
+
+/// Process every document of `inputs` with `pack`; `done` is called on this
+/// thread once per document, in input order.
+pub fn run(
+    pack: &RulePack,
+    inputs: Vec<Input>,
+    opts: &Options,
+    mut done: impl FnMut(Done) -> io::Result<()>,
+) -> io::Result<()> {
+    let in_flight = opts.in_flight.max(2);
+    let (doc_tx, doc_rx) = sync_channel::<(usize, Document)>(in_flight);
+    let (token_tx, token_rx) = sync_channel::<()>(in_flight);
+    for _ in 0..in_flight {
+        token_tx.send(()).expect("the channel has room");
+    }
+    let (result_tx, result_rx) = sync_channel::<(usize, Done)>(in_flight);
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(opts.jobs)
+        .build()
+        .map_err(io::Error::other)?;
+    std::thread::scope(|scope| {
+        let reader_opts = opts.clone();
+        scope.spawn(move || read_all(inputs, &reader_opts, &doc_tx, &token_rx));
+        let encoding = opts.encoding.clone();
+        scope.spawn(move || {
+            pool.install(|| {
+                doc_rx.into_iter().par_bridge().for_each(|(seq, doc)| {
+                    let result = match doc.bytes {
+                        Ok(bytes) => crate::process(pack, &doc.name, &bytes, encoding.as_deref()),
+                        Err(why) => Err(Diagnostic {
+                            doc: doc.name.clone(),
+                            severity: Severity::Error,
+                            code: "unreadable".into(),
+                            line: None,
+                            message: why,
+                        }),
+                    };
+                    let _ = result_tx.send((
+                        seq,
+                        Done {
+                            name: doc.name,
+                            result,
+                            disk_bytes: doc.disk_bytes,
+                        },
+                    ));
+                });
+            });
+        });
+        // This thread: put results back in order and hand them on.
+        let mut waiting: BTreeMap<usize, Done> = BTreeMap::new();
+        let mut next = 0;
+        let mut outcome = Ok(());
+        for (seq, d) in result_rx {
+            waiting.insert(seq, d);
+            while let Some(d) = waiting.remove(&next) {
+                if outcome.is_ok() {
+                    outcome = done(d);
+                }
+                next += 1;
+                // A slot is free again; a closed channel means reading ended.
+                let _ = token_tx.send(());
+            }
+        }
+        outcome
+    })
+}
+
+/// The reader: every document in order, each sent once a slot is free.
+fn read_all(
+    inputs: Vec<Input>,
+    opts: &Options,
+    docs: &SyncSender<(usize, Document)>,
+    tokens: &Receiver<()>,
+) {
+    let mut seq = 0;
+    let mut skipping = opts.resume_from.is_some();
+    let mut emit = |doc: Document| -> bool {
+        if skipping {
+            if Some(&doc.name) != opts.resume_from.as_ref() {
+                return true;
+            }
+            skipping = false;
+        }
+        if tokens.recv().is_err() {
+            return false;
+        }
+        let ok = docs.send((seq, doc)).is_ok();
+        seq += 1;
+        ok
+    };
+    for input in inputs {
+        let go_on = match input {
+            Input::Stdin => {
+                let mut buf = Vec::new();
+                let bytes = io::stdin()
+                    .read_to_end(&mut buf)
+                    .map(|_| buf)
+                    .map_err(|e| e.to_string());
+                let disk_bytes = bytes.as_ref().map_or(0, |b| b.len() as u64);
+                emit(Document {
+                    name: "-".into(),
+                    bytes,
+                    disk_bytes,
+                })
+            }
+            Input::Path(p) if p.is_dir() => walk(&p).all(|entry| match entry {
+                Ok(f) if archive_kind(&f).is_some() => read_archive(&f, &opts.filter, &mut emit),
+                Ok(f) if opts.filter.keeps(&f.display().to_string()) => emit(read_file(&f)),
+                Ok(_) => true,
+                Err((name, why)) => emit(Document {
+                    name,
+                    bytes: Err(why),
+                    disk_bytes: 0,
+                }),
+            }),
+            Input::Path(p) if archive_kind(&p).is_some() => {
+                read_archive(&p, &opts.filter, &mut emit)
+            }
+            Input::Path(p) => emit(read_file(&p)),
+        };
+        if !go_on {
+            return;
+        }
+    }
+}
+
+/// Files under a directory in name order; a walk error (a loop, a
+/// directory that cannot be listed) is an error for that path.
+fn walk(dir: &Path) -> impl Iterator<Item = Result<PathBuf, (String, String)>> + use<> {
+    let top = dir.display().to_string();
+    walkdir::WalkDir::new(dir)
+        .follow_links(true)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_map(move |e| match e {
+            Ok(e) if e.file_type().is_file() => Some(Ok(e.into_path())),
+            Ok(_) => None,
+            Err(e) => Some(Err((
+                e.path()
+                    .map_or_else(|| top.clone(), |p| p.display().to_string()),
+                e.to_string(),
+            ))),
+        })
+}
+
+fn read_file(path: &Path) -> Document {
+    let bytes = std::fs::read(path).map_err(|e| e.to_string());
+    let disk_bytes = bytes.as_ref().map_or(0, |b| b.len() as u64);
+    Document {
+        name: path.display().to_string(),
+        bytes,
+        disk_bytes,
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ArchiveKind {
+    Zip,
+    Tar,
+    TarGz,
+}
+
+fn archive_kind(path: &Path) -> Option<ArchiveKind> {
+    let name = path.file_name()?.to_string_lossy().to_ascii_lowercase();
+    if name.ends_with(".zip") {
+        Some(ArchiveKind::Zip)
+    } else if name.ends_with(".tar.gz") || name.ends_with(".tgz") {
+        Some(ArchiveKind::TarGz)
+    } else if name.ends_with(".tar") {
+        Some(ArchiveKind::Tar)
+    } else {
+        None
+    }
+}
+
+/// Every file of an archive, read in place. Returns false when the
+/// consumer is gone.
+fn read_archive(path: &Path, filter: &Filter, emit: &mut impl FnMut(Document) -> bool) -> bool {
+    let archive = path.display().to_string();
+    let fail = |why: String| Document {
+        name: archive.clone(),
+        bytes: Err(why),
+        disk_bytes: 0,
+    };
+    let file = match File::open(path) {
+        Ok(f) => f,
+        Err(e) => return emit(fail(e.to_string())),
+    };
+    let inner = |entry: &str| format!("{archive}!{entry}");
+    match archive_kind(path) {
+        Some(ArchiveKind::Zip) => {
+            let mut zip = match zip::ZipArchive::new(file) {
+                Ok(z) => z,
+                Err(e) => return emit(fail(format!("not a readable zip archive: {e}"))),
+            };
+            for i in 0..zip.len() {
+                let doc = match zip.by_index(i) {
+                    Ok(mut entry) if entry.is_file() => {
+                        let name = inner(
+                            &entry
+                                .name()
+                                .map(|n| n.to_string())
+                                .unwrap_or_else(|_| format!("#{i}")),
+                        );
+                        if !filter.keeps(&name) {
+                            continue;
+                        }
+                        let mut buf = Vec::with_capacity(entry.size().min(64 << 20) as usize);
+                        let bytes = entry
+                            .read_to_end(&mut buf)
+                            .map(|_| buf)
+                            .map_err(|e| e.to_string());
+                        Document {
+                            name,
+                            bytes,
+                            disk_bytes: entry.compressed_size(),
+                        }
+                    }
+                    Ok(_) => continue,
+                    Err(e) => Document {
+                        name: format!("{archive}!#{i}"),
+                        bytes: Err(e.to_string()),
+                        disk_bytes: 0,
+                    },
+                };
+                if !emit(doc) {
+                    return false;
+                }
+            }
+            true
+        }
+        Some(kind) => {
+            let reader: Box<dyn Read> = if kind == ArchiveKind::TarGz {
+                Box::new(flate2::read::GzDecoder::new(file))
+            } else {
+                Box::new(file)
+            };
+            read_tar(tar::Archive::new(reader), &archive, filter, emit)
+        }
+        None => emit(read_file(path)),
+    }
+}
+
+fn read_tar(
+    mut tar: tar::Archive<Box<dyn Read>>,
+    archive: &str,
+    filter: &Filter,
+    emit: &mut impl FnMut(Document) -> bool,
+) -> bool {
+    let entries = match tar.entries() {
+        Ok(e) => e,
+        Err(e) => {
+            return emit(Document {
+                name: archive.to_string(),
+                bytes: Err(format!("not a readable tar archive: {e}")),
+                disk_bytes: 0,
+            });
+        }
+    };
+    for entry in entries {
+        let doc = match entry {
+            Ok(mut e) if e.header().entry_type().is_file() => {
+                let name = format!(
+                    "{archive}!{}",
+                    e.path()
+                        .map(|p| p.display().to_string())
+                        .unwrap_or_default()
+                );
+                if !filter.keeps(&name) {
+                    continue;
+                }
+                let mut buf = Vec::new();
+                let bytes = e
+                    .read_to_end(&mut buf)
+                    .map(|_| buf)
+                    .map_err(|e| e.to_string());
+                let disk_bytes = e.header().size().unwrap_or(0);
+                Document {
+                    name,
+                    bytes,
+                    disk_bytes,
+                }
+            }
+            Ok(_) => continue,
+            // A broken archive ends here; what was read stays read.
+            Err(e) => {
+                return emit(Document {
+                    name: archive.to_string(),
+                    bytes: Err(format!("tar archive broken: {e}")),
+                    disk_bytes: 0,
+                });
+            }
+        };
+        if !emit(doc) {
+            return false;
+        }
+    }
+    true
+}

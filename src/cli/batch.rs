@@ -1,0 +1,342 @@
+//! Running a batch from the command line: inputs, output file (with
+//! --force / --resume), progress, diagnostics, summary.
+
+use std::fs::{File, OpenOptions};
+use std::io::{self, BufRead, BufReader, BufWriter, IsTerminal, Seek, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Instant;
+
+use anyhow::{Context, bail};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use zhibiao::batch::{self, Filter, Input, Options};
+use zhibiao::output::{Encoder, Format, Row};
+use zhibiao::{Diagnostic, Extraction, RulePack};
+
+/// What a batch reads and how (the options common to extract, outline, eval).
+#[derive(clap::Args, Debug)]
+pub struct BatchArgs {
+    /// Files, directories (walked recursively), archives (.zip, .tar, .tar.gz, .tgz) or - for stdin.
+    pub paths: Vec<PathBuf>,
+    /// Also read the paths listed in FILE, one a line (- for stdin).
+    #[arg(long, value_name = "FILE")]
+    pub files_from: Option<PathBuf>,
+    /// Only files (in directories and archives) matching this glob; `!GLOB` excludes. Repeatable.
+    #[arg(long = "glob", short = 'g', value_name = "GLOB")]
+    pub globs: Vec<String>,
+    /// Worker threads (default: all cores).
+    #[arg(short, long)]
+    pub jobs: Option<usize>,
+    /// Read inputs in this encoding instead of detecting it (gbk, big5, utf-16le …).
+    #[arg(long)]
+    pub encoding: Option<String>,
+    /// No progress bar and no summary line.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+/// Where records go.
+#[derive(clap::Args, Debug)]
+pub struct OutputArgs {
+    #[arg(long, value_enum, default_value_t = Format::Jsonl)]
+    pub format: Format,
+    /// Write records here instead of stdout.
+    #[arg(short, long)]
+    pub output: Option<PathBuf>,
+    /// Overwrite an existing --output file.
+    #[arg(long, conflicts_with = "resume")]
+    pub force: bool,
+    /// Continue a killed run: skip the documents already complete in --output.
+    #[arg(long, requires = "output")]
+    pub resume: bool,
+    /// Also write warnings and per-file errors here, as JSONL.
+    #[arg(long, value_name = "FILE")]
+    pub diagnostics: Option<PathBuf>,
+}
+
+impl BatchArgs {
+    fn inputs(&self) -> anyhow::Result<Vec<Input>> {
+        let mut paths = self.paths.clone();
+        if let Some(list) = &self.files_from {
+            let reader: Box<dyn BufRead> = if list.as_os_str() == "-" {
+                Box::new(BufReader::new(io::stdin()))
+            } else {
+                Box::new(BufReader::new(
+                    File::open(list).with_context(|| format!("{}", list.display()))?,
+                ))
+            };
+            for line in reader.lines() {
+                let line = line?;
+                if !line.trim().is_empty() {
+                    paths.push(PathBuf::from(line.trim_end_matches('\r')));
+                }
+            }
+        }
+        if paths.is_empty() {
+            bail!("no input: give files, directories, archives, --files-from FILE, or - for stdin");
+        }
+        Ok(paths
+            .into_iter()
+            .map(|p| {
+                if p.as_os_str() == "-" {
+                    Input::Stdin
+                } else {
+                    Input::Path(p)
+                }
+            })
+            .collect())
+    }
+}
+
+/// Counts for the summary line.
+#[derive(Default)]
+struct Tally {
+    docs: usize,
+    failed: usize,
+    records: usize,
+    bytes: u64,
+}
+
+/// Run `pack` over the inputs, handing each document's result, in input
+/// order, to `each`. Prints per-input errors on stderr, draws a progress bar
+/// on a terminal, and a summary line at the end.
+fn run(
+    pack: &RulePack,
+    args: &BatchArgs,
+    resume_from: Option<String>,
+    mut each: impl FnMut(&Result<Extraction, Diagnostic>) -> io::Result<usize>,
+) -> anyhow::Result<Tally> {
+    let inputs = args.inputs()?;
+    let filter = Filter::new(&args.globs).context("--glob")?;
+    let jobs = args
+        .jobs
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, usize::from))
+        .max(1);
+    let bar = if !args.quiet && io::stderr().is_terminal() {
+        let bar = ProgressBar::with_draw_target(
+            Some(batch::disk_size(&inputs, &filter)),
+            ProgressDrawTarget::stderr(),
+        );
+        bar.set_style(
+            ProgressStyle::with_template("{spinner} {elapsed_precise} [{wide_bar}] {binary_bytes}/{binary_total_bytes} {binary_bytes_per_sec} ETA {eta} {msg}")
+                .expect("a valid template"),
+        );
+        Some(bar)
+    } else {
+        None
+    };
+    let opts = Options {
+        jobs,
+        encoding: args.encoding.clone(),
+        filter,
+        resume_from,
+        in_flight: 8 * jobs,
+    };
+    let start = Instant::now();
+    let mut tally = Tally::default();
+    batch::run(pack, inputs, &opts, |done| {
+        tally.docs += 1;
+        tally.bytes += done.disk_bytes;
+        if let Err(e) = &done.result {
+            tally.failed += 1;
+            let line = format!("zhibiao: {}: {}", e.doc, e.message);
+            match &bar {
+                Some(b) => b.println(line),
+                None => eprintln!("{line}"),
+            }
+        }
+        if let Ok(x) = &done.result {
+            for w in x.diagnostics.iter().filter(|w| w.code == "invalid_bytes") {
+                eprintln!("zhibiao: {}: warning: {}", w.doc, w.message);
+            }
+        }
+        tally.records += each(&done.result)?;
+        if let Some(b) = &bar {
+            b.inc(done.disk_bytes);
+            b.set_message(format!(
+                "{} docs, {} records, {} failed",
+                tally.docs, tally.records, tally.failed
+            ));
+        }
+        Ok(())
+    })?;
+    if let Some(b) = bar {
+        b.finish_and_clear();
+    }
+    if !args.quiet {
+        let secs = start.elapsed().as_secs_f64();
+        eprintln!(
+            "zhibiao: {} documents ({} failed), {} records, {:.1} MB in {:.2} s ({:.1} MB/s)",
+            tally.docs,
+            tally.failed,
+            tally.records,
+            tally.bytes as f64 / 1e6,
+            secs,
+            tally.bytes as f64 / 1e6 / secs.max(1e-9)
+        );
+    }
+    Ok(tally)
+}
+
+/// extract / outline: records of each document to the output, a document
+/// at a time.
+pub fn write<R: Row>(
+    pack: &RulePack,
+    args: &BatchArgs,
+    out_args: &OutputArgs,
+    records: impl Fn(&Extraction) -> &[R],
+) -> anyhow::Result<ExitCode> {
+    let (mut out, mut encoder, resume_from) = open_output(out_args)?;
+    let mut diags = match &out_args.diagnostics {
+        Some(p) => Some(BufWriter::new(
+            OpenOptions::new()
+                .create(true)
+                .append(out_args.resume)
+                .write(true)
+                .truncate(!out_args.resume)
+                .open(p)
+                .with_context(|| format!("{}", p.display()))?,
+        )),
+        None => None,
+    };
+    let mut buf = Vec::new();
+    let tally = run(pack, args, resume_from.clone(), |result| {
+        if let Some(d) = diags.as_mut() {
+            let list: &[Diagnostic] = match result {
+                Ok(x) => &x.diagnostics,
+                Err(e) => std::slice::from_ref(e),
+            };
+            for w in list {
+                serde_json::to_writer(&mut *d, w)?;
+                d.write_all(b"\n")?;
+            }
+        }
+        let Ok(x) = result else { return Ok(0) };
+        let rs = records(x);
+        buf.clear();
+        encoder.encode(rs, &mut buf)?;
+        // One write per document: a kill never splits a document's records.
+        out.write_all(&buf)?;
+        out.flush()?;
+        Ok(rs.len())
+    })?;
+    out.write_all(encoder.finish())?;
+    out.flush()?;
+    if let Some(d) = diags.as_mut() {
+        d.flush()?;
+    }
+    if resume_from.is_some() && tally.docs == 0 {
+        bail!(
+            "--resume: the last document in the output is not among the inputs (same inputs, same order?)"
+        );
+    }
+    Ok(if tally.failed > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+/// All records of a batch, for eval.
+pub fn collect(
+    pack: &RulePack,
+    args: &BatchArgs,
+) -> anyhow::Result<(Vec<zhibiao::Indicator>, Vec<zhibiao::Section>, usize)> {
+    let (mut ind, mut sec) = (Vec::new(), Vec::new());
+    let tally = run(pack, args, None, |result| {
+        if let Ok(x) = result {
+            ind.extend(x.indicators.iter().cloned());
+            sec.extend(x.sections.iter().cloned());
+        }
+        Ok(0)
+    })?;
+    Ok((ind, sec, tally.failed))
+}
+
+type Opened = (Box<dyn Write>, Encoder, Option<String>);
+
+/// The output, and where a resumed run starts.
+fn open_output(args: &OutputArgs) -> anyhow::Result<Opened> {
+    let Some(path) = &args.output else {
+        return Ok((
+            Box::new(io::stdout().lock()),
+            Encoder::new(args.format),
+            None,
+        ));
+    };
+    let exists = path.exists();
+    if exists && !args.force && !args.resume {
+        bail!(
+            "{} exists: use --force to overwrite it or --resume to continue it",
+            path.display()
+        );
+    }
+    if !(exists && args.resume) {
+        let file = File::create(path).with_context(|| format!("{}", path.display()))?;
+        return Ok((Box::new(file), Encoder::new(args.format), None));
+    }
+    if args.format == Format::Json {
+        bail!("--resume works with --format jsonl or csv, not json");
+    }
+    let (keep, last_doc) = resumable_prefix(path, args.format)?;
+    let mut file = OpenOptions::new()
+        .write(true)
+        .open(path)
+        .with_context(|| format!("{}", path.display()))?;
+    file.set_len(keep)?;
+    file.seek(io::SeekFrom::End(0))?;
+    Ok((
+        Box::new(file),
+        Encoder::resumed(args.format, keep > 0),
+        last_doc,
+    ))
+}
+
+/// How much of an output to keep when resuming: everything before the last
+/// document in it (which is done again, so a document is whole or absent),
+/// and that last document's name.
+fn resumable_prefix(path: &Path, format: Format) -> anyhow::Result<(u64, Option<String>)> {
+    let text = std::fs::read(path).with_context(|| format!("{}", path.display()))?;
+    // Only whole lines count: a kill may leave a partial one at the end.
+    let whole = text.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+    let mut offset = 0;
+    let mut rows: Vec<(usize, String)> = Vec::new();
+    let mut csv_header = format == Format::Csv;
+    for line in text[..whole].split_inclusive(|&b| b == b'\n') {
+        let doc = if csv_header {
+            csv_header = false;
+            None
+        } else {
+            match format {
+                Format::Csv => csv::ReaderBuilder::new()
+                    .has_headers(false)
+                    .from_reader(line)
+                    .records()
+                    .next()
+                    .and_then(Result::ok)
+                    .and_then(|r| r.get(0).map(str::to_string)),
+                _ => serde_json::from_slice::<serde_json::Value>(line)
+                    .ok()
+                    .and_then(|v| v["doc"].as_str().map(str::to_string)),
+            }
+        };
+        if let Some(doc) = doc {
+            rows.push((offset, doc));
+        }
+        offset += line.len();
+    }
+    let Some((_, last)) = rows.last().cloned() else {
+        // Nothing complete yet: start again (keeping a CSV header, if whole).
+        let keep = if format == Format::Csv {
+            whole.min(offset)
+        } else {
+            0
+        };
+        return Ok((keep as u64, None));
+    };
+    let first_of_last = rows
+        .iter()
+        .rposition(|(_, d)| *d != last)
+        .map_or(0, |i| i + 1);
+    Ok((rows[first_of_last].0 as u64, Some(last)))
+}

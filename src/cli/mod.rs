@@ -1,0 +1,3 @@
+//! The command line's own pieces (the library does the work).
+
+pub mod batch;

@@ -1,0 +1,316 @@
+//! Batches: archives read in place, file lists, globs, the same bytes
+//! whatever -j, an existing output protected, resume after a kill.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn zhibiao() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_zhibiao"))
+}
+
+fn fresh(tag: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("zhibiao-batch-{tag}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+fn seeds() -> Vec<(String, Vec<u8>)> {
+    let dir = root().join("tests/corpus/seeds");
+    let mut v: Vec<(String, Vec<u8>)> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .map(|p| {
+            (
+                p.file_name().unwrap().to_string_lossy().into_owned(),
+                std::fs::read(&p).unwrap(),
+            )
+        })
+        .collect();
+    v.sort();
+    v
+}
+
+fn stdout(out: &Output) -> String {
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout.clone()).unwrap()
+}
+
+/// (doc, indicator, value) of each record, with the archive part of `doc` cut.
+fn key(jsonl: &str) -> Vec<(String, String, String)> {
+    jsonl
+        .lines()
+        .map(|l| {
+            let v: serde_json::Value = serde_json::from_str(l).unwrap();
+            let doc = v["doc"].as_str().unwrap();
+            (
+                doc.rsplit(['/', '!']).next().unwrap().to_string(),
+                v["indicator"].to_string(),
+                v["value"].to_string(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn archives_are_read_in_place() {
+    let dir = fresh("archives");
+    let plain = stdout(
+        &zhibiao()
+            .arg("extract")
+            .arg(root().join("tests/corpus/seeds"))
+            .output()
+            .unwrap(),
+    );
+
+    let zip_path = dir.join("seeds.zip");
+    let mut zip = zip::ZipWriter::new(std::fs::File::create(&zip_path).unwrap());
+    let opts = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
+    for (name, bytes) in seeds() {
+        zip.start_file(format!("reports/{name}"), opts).unwrap();
+        zip.write_all(&bytes).unwrap();
+    }
+    zip.finish().unwrap();
+
+    let tar_path = dir.join("seeds.tar.gz");
+    let gz = flate2::write::GzEncoder::new(
+        std::fs::File::create(&tar_path).unwrap(),
+        flate2::Compression::default(),
+    );
+    let mut tar = tar::Builder::new(gz);
+    for (name, bytes) in seeds() {
+        let mut h = tar::Header::new_gnu();
+        h.set_size(bytes.len() as u64);
+        h.set_mode(0o644);
+        h.set_cksum();
+        tar.append_data(&mut h, format!("reports/{name}"), bytes.as_slice())
+            .unwrap();
+    }
+    tar.into_inner().unwrap().finish().unwrap();
+
+    for archive in [&zip_path, &tar_path] {
+        let out = stdout(&zhibiao().arg("extract").arg(archive).output().unwrap());
+        assert_eq!(key(&out), key(&plain), "{}", archive.display());
+        let first: serde_json::Value = serde_json::from_str(out.lines().next().unwrap()).unwrap();
+        let doc = first["doc"].as_str().unwrap();
+        assert!(
+            doc.starts_with(&format!("{}!reports/", archive.display())),
+            "{doc}"
+        );
+    }
+    // A broken archive is one clear error; the rest goes on.
+    std::fs::write(dir.join("broken.zip"), b"PK\x03\x04 not really").unwrap();
+    let out = zhibiao()
+        .arg("extract")
+        .arg(dir.join("broken.zip"))
+        .arg(&zip_path)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("broken.zip"));
+    assert_eq!(key(&String::from_utf8(out.stdout).unwrap()), key(&plain));
+}
+
+#[test]
+fn globs_and_file_lists() {
+    let seeds = root().join("tests/corpus/seeds");
+    let only = stdout(
+        &zhibiao()
+            .args(["extract", "--glob", "*004_*"])
+            .arg(&seeds)
+            .output()
+            .unwrap(),
+    );
+    assert!(!only.is_empty() && key(&only).iter().all(|(d, _, _)| d.starts_with("004_")));
+    let except = stdout(
+        &zhibiao()
+            .args(["extract", "-g", "!*004_*"])
+            .arg(&seeds)
+            .output()
+            .unwrap(),
+    );
+    assert!(!except.is_empty() && key(&except).iter().all(|(d, _, _)| !d.starts_with("004_")));
+
+    let mut child = zhibiao()
+        .args(["extract", "--files-from", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    writeln!(
+        child.stdin.take().unwrap(),
+        "{}\n\n{}",
+        seeds.join("004_1d14376f1af869e4.txt").display(),
+        seeds.join("000_8360ffcb650b0fa4.txt").display()
+    )
+    .unwrap();
+    let listed = stdout(&child.wait_with_output().unwrap());
+    let docs: Vec<String> = key(&listed).into_iter().map(|k| k.0).collect();
+    assert!(
+        docs.first().unwrap().starts_with("004_") && docs.last().unwrap().starts_with("000_"),
+        "in the list's order"
+    );
+}
+
+#[test]
+fn same_bytes_whatever_the_number_of_jobs() {
+    let corpus = root().join("tests/corpus");
+    let one = zhibiao()
+        .args(["extract", "-j1", "--quiet"])
+        .arg(&corpus)
+        .output()
+        .unwrap();
+    let four = zhibiao()
+        .args(["extract", "-j4", "--quiet"])
+        .arg(&corpus)
+        .output()
+        .unwrap();
+    assert!(one.status.success() && !one.stdout.is_empty());
+    assert!(one.stdout == four.stdout, "-j1 and -j4 differ");
+    assert!(
+        one.stderr.is_empty(),
+        "--quiet: {}",
+        String::from_utf8_lossy(&one.stderr)
+    );
+}
+
+#[test]
+fn summary_line_and_no_progress_bar_off_a_terminal() {
+    let out = zhibiao()
+        .args(["extract", "-o", "/dev/null", "--force"])
+        .arg(root().join("tests/corpus/seeds"))
+        .output()
+        .unwrap();
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(
+        err.starts_with("zhibiao: 5 documents (0 failed), ")
+            && err.contains(" records, ")
+            && err.contains(" MB/s)"),
+        "{err}"
+    );
+}
+
+#[test]
+fn an_existing_output_needs_force_or_resume() {
+    let dir = fresh("exists");
+    let out = dir.join("out.jsonl");
+    std::fs::write(&out, "precious\n").unwrap();
+    let seeds = root().join("tests/corpus/seeds");
+    let refused = zhibiao()
+        .arg("extract")
+        .arg("-o")
+        .arg(&out)
+        .arg(&seeds)
+        .output()
+        .unwrap();
+    assert_eq!(refused.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("--force"));
+    assert_eq!(std::fs::read_to_string(&out).unwrap(), "precious\n");
+    let forced = zhibiao()
+        .args(["extract", "--quiet", "--force", "-o"])
+        .arg(&out)
+        .arg(&seeds)
+        .output()
+        .unwrap();
+    assert!(forced.status.success());
+    assert!(
+        std::fs::read_to_string(&out)
+            .unwrap()
+            .starts_with("{\"doc\"")
+    );
+}
+
+/// A corpus big enough that a run can be killed half way: the seeds, many times.
+fn big_corpus(dir: &Path) -> PathBuf {
+    let corpus = dir.join("corpus");
+    std::fs::create_dir_all(&corpus).unwrap();
+    for i in 0..60 {
+        for (name, bytes) in seeds() {
+            std::fs::write(corpus.join(format!("{i:02}-{name}")), &bytes).unwrap();
+        }
+    }
+    corpus
+}
+
+fn resume_after_kill(format: &str) {
+    let dir = fresh(&format!("resume-{format}"));
+    let corpus = big_corpus(&dir);
+    let whole = dir.join(format!("whole.{format}"));
+    assert!(
+        zhibiao()
+            .args(["extract", "-j2", "--quiet", "--format", format, "-o"])
+            .arg(&whole)
+            .arg(&corpus)
+            .status()
+            .unwrap()
+            .success()
+    );
+    let expected = std::fs::read(&whole).unwrap();
+
+    let part = dir.join(format!("part.{format}"));
+    let mut child = zhibiao()
+        .args(["extract", "-j2", "--quiet", "--format", format, "-o"])
+        .arg(&part)
+        .arg(&corpus)
+        .spawn()
+        .unwrap();
+    // Kill it once it has written something, before it is done.
+    let half = expected.len() as u64 / 3;
+    while std::fs::metadata(&part).map_or(0, |m| m.len()) < half {
+        if child.try_wait().unwrap().is_some() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let killed_at = std::fs::metadata(&part).unwrap().len();
+    assert!(
+        killed_at > 0 && killed_at < expected.len() as u64,
+        "the run should be cut half way (got {killed_at} of {})",
+        expected.len()
+    );
+    // A kill can also land inside a write: cut the last record in half.
+    let mut bytes = std::fs::read(&part).unwrap();
+    bytes.truncate(bytes.len() - 7);
+    std::fs::write(&part, &bytes).unwrap();
+
+    let resumed = zhibiao()
+        .args([
+            "extract", "-j2", "--quiet", "--resume", "--format", format, "-o",
+        ])
+        .arg(&part)
+        .arg(&corpus)
+        .output()
+        .unwrap();
+    assert!(
+        resumed.status.success(),
+        "{}",
+        String::from_utf8_lossy(&resumed.stderr)
+    );
+    assert!(
+        std::fs::read(&part).unwrap() == expected,
+        "resumed output differs from an uninterrupted run"
+    );
+}
+
+#[test]
+fn resume_after_a_kill_gives_the_same_output_jsonl() {
+    resume_after_kill("jsonl");
+}
+
+#[test]
+fn resume_after_a_kill_gives_the_same_output_csv() {
+    resume_after_kill("csv");
+}
