@@ -90,6 +90,12 @@ enum RulesCommand {
     },
     /// Print the JSON Schema of rule files (as checked in at rules/schema.json).
     Schema,
+    /// Print every indicator name the pack matches, simplified and traditional, one a line.
+    Aliases {
+        dirs: Vec<PathBuf>,
+        #[arg(long)]
+        no_default_rules: bool,
+    },
 }
 
 #[derive(Args)]
@@ -209,6 +215,18 @@ fn rules(command: RulesCommand) -> anyhow::Result<ExitCode> {
             } else {
                 ExitCode::from(1)
             })
+        }
+        RulesCommand::Aliases {
+            dirs,
+            no_default_rules,
+        } => {
+            let Some(pack) = load_pack(&dirs, no_default_rules) else {
+                return Ok(ExitCode::from(2));
+            };
+            for alias in pack.alias_forms() {
+                println!("{alias}");
+            }
+            Ok(ExitCode::SUCCESS)
         }
         RulesCommand::Schema => {
             print!("{}", zhibiao::rules::schema_json());

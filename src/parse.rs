@@ -5,6 +5,8 @@
 //! engine only calls it on lines where the rule pack found something to
 //! talk about, and on heading candidates.
 
+use std::sync::LazyLock;
+
 use pest::Parser;
 use pest::iterators::Pair;
 use pest_derive::Parser;
@@ -78,31 +80,145 @@ pub fn damaged(text: &str) -> Option<usize> {
     Some(pair.as_span().end())
 }
 
+/// What the grammar says a character is on its own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Class {
+    Other,
+    /// A token may begin here (`lead`).
+    Lead,
+    /// A `structural` token of its own.
+    Structural(Structural),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Structural {
+    Terminator,
+    ClauseSep,
+    ListSep,
+    Open,
+    Close,
+}
+
+/// The grammar's verdict on every character of the Basic Multilingual Plane,
+/// asked of `structural_char` and `lead_char` once per process (tens of
+/// milliseconds), so that lines are scanned without running the grammar on
+/// the characters that begin nothing. The grammar stays the authority.
+static CLASSES: LazyLock<Vec<Class>> = LazyLock::new(|| {
+    (0..=0xFFFF_u32)
+        .map(|cp| char::from_u32(cp).map_or(Class::Other, classify))
+        .collect()
+});
+
+fn classify(c: char) -> Class {
+    let mut buf = [0u8; 4];
+    let s = &*c.encode_utf8(&mut buf);
+    let whole = |p: &Pair<'_, Rule>| p.as_span().end() == s.len();
+    if let Some(inner) = ReportGrammar::parse(Rule::structural_char, s)
+        .ok()
+        .and_then(|mut p| p.next()?.into_inner().next())
+        .filter(whole)
+    {
+        let kind = match inner.as_rule() {
+            Rule::terminator => Structural::Terminator,
+            Rule::clause_sep => Structural::ClauseSep,
+            Rule::list_sep => Structural::ListSep,
+            Rule::open => Structural::Open,
+            _ => Structural::Close,
+        };
+        return Class::Structural(kind);
+    }
+    if ReportGrammar::parse(Rule::lead_char, s).is_ok() {
+        Class::Lead
+    } else {
+        Class::Other
+    }
+}
+
+fn class(c: char) -> Class {
+    CLASSES.get(c as usize).copied().unwrap_or(Class::Other)
+}
+
+/// Longest token the engine looks for, in bytes (a figure with a note and a
+/// range is under 80).
+const WINDOW: usize = 160;
+
 /// Sentence spans of a line, each with the span of its terminator if it has
 /// one.
 pub fn sentences(line: &str) -> Vec<(usize, usize, Option<(usize, usize)>)> {
-    let Ok(mut pairs) = ReportGrammar::parse(Rule::sentences, line) else {
-        return vec![(0, line.len(), None)];
-    };
-    let Some(all) = pairs.next() else {
-        return Vec::new();
-    };
-    all.into_inner()
-        .filter(|p| p.as_rule() == Rule::sentence)
-        .map(|p| {
-            let span = p.as_span();
-            let end = p
-                .into_inner()
-                .find(|t| t.as_rule() == Rule::terminator)
-                .map(|t| (t.as_span().start(), t.as_span().end()));
-            (span.start(), span.end(), end)
-        })
-        .collect()
+    let mut out = Vec::new();
+    let mut start = 0;
+    for (i, c) in line.char_indices() {
+        if class(c) == Class::Structural(Structural::Terminator) {
+            let end = i + c.len_utf8();
+            out.push((start, end, Some((i, end))));
+            start = end;
+        }
+    }
+    if start < line.len() {
+        out.push((start, line.len(), None));
+    }
+    out
 }
 
-/// Tokenise one line (no line break inside). Never fails: text the grammar
-/// cannot place is skipped, as `ANY`.
+/// Tokenise one line (no line break inside), as the grammar's `paragraph`
+/// rule reads it. Never fails: text the grammar cannot place is skipped.
 pub fn tokens(line: &str) -> Vec<Token> {
+    let mut out = Vec::new();
+    let mut i = 0;
+    while let Some(c) = line[i..].chars().next() {
+        let len = c.len_utf8();
+        let kind = match class(c) {
+            Class::Other => None,
+            Class::Lead => match token_here(line, i) {
+                Some((token, end)) => {
+                    out.extend(token);
+                    i = end;
+                    continue;
+                }
+                None => None,
+            },
+            Class::Structural(s) => Some(match s {
+                Structural::Terminator => TokenKind::Terminator,
+                Structural::ClauseSep => TokenKind::ClauseSep,
+                Structural::ListSep => TokenKind::ListSep,
+                Structural::Open => TokenKind::Open,
+                Structural::Close => TokenKind::Close,
+            }),
+        };
+        out.extend(kind.map(|kind| Token {
+            start: i,
+            end: i + len,
+            kind,
+        }));
+        i += len;
+    }
+    out
+}
+
+/// The token that begins at byte `at` of `line`, if one does: the token
+/// (`None` for one the engine ignores, a bare number) and where it ends.
+fn token_here(line: &str, at: usize) -> Option<(Option<Token>, usize)> {
+    let mut end = (at + WINDOW).min(line.len());
+    while !line.is_char_boundary(end) {
+        end -= 1;
+    }
+    let pair = ReportGrammar::parse(Rule::token_here, &line[at..end])
+        .ok()?
+        .next()?;
+    let inner = pair.into_inner().next()?;
+    let len = inner.as_span().end();
+    let token = token(inner).map(|t| Token {
+        start: t.start + at,
+        end: t.end + at,
+        kind: t.kind,
+    });
+    (len > 0).then_some((token, at + len))
+}
+
+/// The same tokens, by running `paragraph` over the whole line: the
+/// reference the scanner is checked against.
+#[cfg(test)]
+fn tokens_by_paragraph(line: &str) -> Vec<Token> {
     let Ok(mut pairs) = ReportGrammar::parse(Rule::paragraph, line) else {
         return Vec::new();
     };
@@ -406,6 +522,44 @@ mod tests {
         assert_eq!(heading("二十、其他"), Some((1, "二十、".len())));
         assert_eq!(heading("2.5亿元"), None);
         assert_eq!(heading("一是搭建"), None);
+    }
+
+    #[test]
+    fn the_scanner_reads_lines_as_the_paragraph_rule_does() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/corpus");
+        let mut lines = 0;
+        for entry in walkdir::WalkDir::new(root)
+            .into_iter()
+            .filter_map(Result::ok)
+            .filter(|e| e.file_type().is_file())
+        {
+            let Ok(text) = std::fs::read_to_string(entry.path()) else {
+                continue;
+            };
+            let norm = crate::normalise::Normalised::new(&text);
+            for line in norm.text.lines() {
+                assert_eq!(
+                    tokens(line),
+                    tokens_by_paragraph(line),
+                    "{}: {line}",
+                    entry.path().display()
+                );
+                lines += 1;
+            }
+        }
+        assert!(lines > 1000);
+        for odd in [
+            "",
+            "。",
+            "2023年",
+            "增长",
+            "1,234,567.8亿元",
+            "(",
+            "\u{10FFFF}增长5%",
+            "超万亿元、近千亿元",
+        ] {
+            assert_eq!(tokens(odd), tokens_by_paragraph(odd), "{odd}");
+        }
     }
 
     #[test]

@@ -396,6 +396,7 @@ fn compile(
         .match_kind(MatchKind::LeftmostLongest)
         .build(&patterns)
         .expect("aliases are plain strings");
+    let alias_patterns = patterns;
 
     // Vocabulary words with their roles.
     let mut words: Vec<String> = Vec::new();
@@ -488,6 +489,7 @@ fn compile(
     RulePack {
         targets,
         aliases,
+        alias_patterns,
         alias_target,
         cues,
         cue_roles: roles,

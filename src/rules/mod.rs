@@ -21,6 +21,10 @@ pub use schema::{
 use crate::normalise::Normalised;
 use crate::record::{Bound, Kind, Tier};
 
+/// Page furniture (a source bar, a caption, a URL) is a short line; longer
+/// lines are report text and are not tested against `noise_lines`.
+pub const NOISE_LINE_MAX: usize = 300;
+
 /// What a vocabulary word does where it appears. One word can do several
 /// things (目标 is a target cue and a reference for gaps).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -56,6 +60,7 @@ pub struct Target {
 pub struct RulePack {
     pub targets: Vec<Target>,
     aliases: AhoCorasick,
+    alias_patterns: Vec<String>,
     alias_target: Vec<usize>,
     cues: AhoCorasick,
     cue_roles: Vec<Vec<Role>>,
@@ -107,6 +112,22 @@ impl RulePack {
     /// found is reported, each located at file:line:column.
     pub fn from_sources(sources: &[RuleSource]) -> Result<RulePack, RuleErrors> {
         load::load(sources)
+    }
+
+    /// Every name the pack matches as it would be written: the simplified
+    /// form and the traditional one where it differs (for a raw-text scan).
+    pub fn alias_forms(&self) -> Vec<String> {
+        let mut out: Vec<String> = self
+            .alias_patterns
+            .iter()
+            .flat_map(|a| {
+                let hant = zhconv::zhconv(a, zhconv::Variant::ZhHant);
+                std::iter::once(a.clone()).chain((hant != *a).then_some(hant))
+            })
+            .collect();
+        out.sort();
+        out.dedup();
+        out
     }
 
     /// Indicator names in `text`, leftmost-longest, minus the ones that a
@@ -173,7 +194,8 @@ impl RulePack {
         while start < text.len() {
             let end =
                 memchr::memchr(b'\n', &text.as_bytes()[start..]).map_or(text.len(), |p| start + p);
-            if end > start && self.noise_lines.is_match(&text[start..end]) {
+            let len = end - start;
+            if len > 0 && len <= NOISE_LINE_MAX && self.noise_lines.is_match(&text[start..end]) {
                 drop.push((start, end));
             }
             start = end + 1;
