@@ -6,6 +6,8 @@
 //! of that copy remembers the original bytes it came from, so records can
 //! quote and point into the text exactly as it was written.
 
+use std::sync::LazyLock;
+
 use zhconv::{Variant, zhconv};
 
 /// A normalised copy of a text plus the way back to the original.
@@ -142,14 +144,7 @@ impl<'a> Normalised<'a> {
     }
 
     fn push(&mut self, c: char, origin: usize) {
-        let at = self.text.len();
-        let continues = self
-            .anchors
-            .last()
-            .is_some_and(|&(n, o)| o as usize + (at - n as usize) == origin);
-        if !continues {
-            self.anchors.push((at as u32, origin as u32));
-        }
+        self.anchor(self.text.len(), origin);
         self.text.push(c);
     }
 
@@ -158,22 +153,35 @@ impl<'a> Normalised<'a> {
     /// input and aligns one to one; a piece where it does not is converted
     /// character by character instead (rare, and still right for matching).
     fn push_simplified(&mut self, piece: &Piece) {
-        if piece.text.is_ascii() {
-            for (c, &o) in piece.text.chars().zip(&piece.origin) {
-                self.push(c, o as usize);
+        if piece.text.chars().any(convertible) {
+            let converted = zhconv(&piece.text, Variant::ZhHans);
+            if converted != piece.text {
+                self.push_converted(piece, &converted);
+                return;
             }
-            return;
         }
-        let converted = zhconv(&piece.text, Variant::ZhHans);
-        if converted.chars().count() == piece.origin.len() {
-            for (c, &o) in converted.chars().zip(&piece.origin) {
-                self.push(c, o as usize);
+        if piece.verbatim {
+            // The common case: nothing folded, nothing converted. The piece
+            // maps one to one: one anchor, one copy.
+            self.anchor(self.text.len(), piece.start);
+            self.text.push_str(&piece.text);
+        } else {
+            for (c, o) in piece.text.chars().zip(piece.origins()) {
+                self.push(c, o);
+            }
+        }
+    }
+
+    fn push_converted(&mut self, piece: &Piece, converted: &str) {
+        if converted.chars().count() == piece.text.chars().count() {
+            for (c, o) in converted.chars().zip(piece.origins()) {
+                self.push(c, o);
             }
         } else {
             let mut buf = [0u8; 4];
-            for (c, &o) in piece.text.chars().zip(&piece.origin) {
+            for (c, o) in piece.text.chars().zip(piece.origins()) {
                 for d in zhconv(c.encode_utf8(&mut buf), Variant::ZhHans).chars() {
-                    self.push(d, o as usize);
+                    self.push(d, o);
                 }
             }
         }
@@ -208,15 +216,25 @@ fn piece_end(text: &str, start: usize) -> usize {
 #[derive(Default)]
 struct Piece {
     text: String,
-    /// Original offset of each character of `text`.
+    /// Where the piece starts in the original.
+    start: usize,
+    /// Original offset of each character of `text`, unless `verbatim`.
     origin: Vec<u32>,
+    /// `text` is the original slice unchanged (nothing folded or dropped).
+    verbatim: bool,
 }
 
 impl Piece {
     fn fill(&mut self, original: &str, start: usize, end: usize) {
+        let src = &original[start..end];
         self.text.clear();
         self.origin.clear();
-        let src = &original[start..end];
+        self.start = start;
+        self.verbatim = !src.chars().any(needs_care);
+        if self.verbatim {
+            self.text.push_str(src);
+            return;
+        }
         let mut i = 0;
         // Glosses follow the character they gloss: the last one kept.
         let mut prev: Option<char> = None;
@@ -242,6 +260,44 @@ impl Piece {
         self.text.push(c);
         self.origin.push(origin as u32);
     }
+
+    /// Original offset of each character of `text`.
+    fn origins(&self) -> impl Iterator<Item = usize> + '_ {
+        let verbatim = self
+            .verbatim
+            .then(|| self.text.char_indices().map(|(i, _)| self.start + i));
+        let mapped = (!self.verbatim).then(|| self.origin.iter().map(|&o| o as usize));
+        verbatim
+            .into_iter()
+            .flatten()
+            .chain(mapped.into_iter().flatten())
+    }
+}
+
+/// Characters that traditional → simplified conversion changes, asked of
+/// zhconv once per process (a few milliseconds): a piece with none of them
+/// is already simplified and skips the converter, the costliest step here.
+static CONVERTIBLE: LazyLock<Vec<bool>> = LazyLock::new(|| {
+    let mut buf = [0u8; 4];
+    (0..=0xFFFF_u32)
+        .map(|cp| {
+            char::from_u32(cp).is_some_and(|c| {
+                let s = &*c.encode_utf8(&mut buf);
+                !c.is_ascii() && zhconv(s, Variant::ZhHans) != s
+            })
+        })
+        .collect()
+});
+
+fn convertible(c: char) -> bool {
+    // Outside the table (rare planes): let the converter decide.
+    CONVERTIBLE.get(c as usize).copied().unwrap_or(true)
+}
+
+/// Characters that `fold` changes or that may open a pinyin gloss: a piece
+/// without any is copied as it is.
+fn needs_care(c: char) -> bool {
+    matches!(c, '(' | '（' | '?' | '\r' | '\u{3000}' | '\u{A0}' | '\u{2010}' | '\u{2011}' | '\u{2212}' | '\u{200B}'..='\u{200D}' | '\u{FEFF}' | '\u{FFFD}' | '\u{FF01}'..='\u{FF5E}')
 }
 
 enum Fold {
@@ -360,6 +416,18 @@ mod tests {
             n.text,
             "(三)加快发展\n一、总体要求\nPM2.5浓度\n末行。\n下一行"
         );
+    }
+
+    #[test]
+    fn every_folded_character_needs_care() {
+        for c in (0..=0xFFFF_u32).filter_map(char::from_u32) {
+            if !matches!(fold(c), Fold::Keep) {
+                assert!(
+                    needs_care(c),
+                    "{c:?} is folded but a piece holding it would be copied as is"
+                );
+            }
+        }
     }
 
     #[test]

@@ -205,9 +205,9 @@ fn token_here(line: &str, at: usize) -> Option<(Option<Token>, usize)> {
     let pair = ReportGrammar::parse(Rule::token_here, &line[at..end])
         .ok()?
         .next()?;
-    let inner = pair.into_inner().next()?;
-    let len = inner.as_span().end();
-    let token = token(inner).map(|t| Token {
+    let len = pair.as_span().end();
+    // No inner pair: `ANY` matched, no token begins here.
+    let token = pair.into_inner().next().and_then(token).map(|t| Token {
         start: t.start + at,
         end: t.end + at,
         kind: t.kind,

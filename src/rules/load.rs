@@ -15,7 +15,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-use aho_corasick::{AhoCorasick, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 
 use super::schema::{IndicatorRule, RuleFile, Vocabulary};
 use super::{Limits, PercentMeaning, Role, RuleExample, RulePack, Target};
@@ -392,7 +392,9 @@ fn compile(
             }
         }
     }
+    // DFAs: the pack is small and scanning is on every line of every report.
     let aliases = AhoCorasick::builder()
+        .kind(Some(AhoCorasickKind::DFA))
         .match_kind(MatchKind::LeftmostLongest)
         .build(&patterns)
         .expect("aliases are plain strings");
@@ -441,6 +443,7 @@ fn compile(
         }
     }
     let cues = AhoCorasick::builder()
+        .kind(Some(AhoCorasickKind::DFA))
         .match_kind(MatchKind::Standard)
         .build(&words)
         .expect("cue words are plain strings");
