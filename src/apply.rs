@@ -782,7 +782,8 @@ impl<'a> Sentence<'a> {
                 .or(prev_verb)
                 .or(verb_before_name);
             prev_verb = verb;
-            if self.modifies_noun(pack, tok.end) || self.aside(pack, list.1.max(clause), tok.start)
+            if self.modifies_noun(pack, tok.end, pack.unit_class(&fig.unit) == Some("count"))
+                || self.aside(pack, list.1.max(clause), tok.start)
             {
                 continue;
             }
@@ -943,16 +944,34 @@ impl<'a> Sentence<'a> {
     }
 
     /// "73%的常住人口": a figure followed by 的 describes the noun after it,
-    /// unless that noun is a goal (增长7%的目标).
-    fn modifies_noun(&self, pack: &RulePack, end: usize) -> bool {
-        if !self.line[end..].starts_with('的') {
+    /// unless the noun is a goal (增长7%的目标). A count followed directly by
+    /// a noun counts that noun ("100个以上村"); what may follow a count is
+    /// punctuation, a token (a verb, a tier …) or a vocabulary word (同比 …).
+    fn modifies_noun(&self, pack: &RulePack, end: usize, count: bool) -> bool {
+        let rest = &self.line[end..];
+        let (after, noun_first) = match rest.strip_prefix('的') {
+            Some(_) => (end + '的'.len_utf8(), true),
+            None => (end, false),
+        };
+        let Some(next) = self.line[after..].chars().next().filter(|&c| is_cjk(c)) else {
             return false;
-        }
-        let after = end + '的'.len_utf8();
-        !self
+        };
+        let goal = self
             .cues_in(after, after + 1)
             .iter()
-            .any(|c| pack.roles(c).iter().any(|r| matches!(r, Role::Kind { .. })))
+            .any(|c| pack.roles(c).iter().any(|r| matches!(r, Role::Kind { .. })));
+        if noun_first {
+            return !goal;
+        }
+        if !count {
+            return false;
+        }
+        let word = !self.cues_in(after, after + 1).is_empty()
+            || self
+                .tokens_in(after, after + 1)
+                .first()
+                .is_some_and(|t| t.start == after);
+        !word && next != '的'
     }
 
     /// The nearest kind cue before `pos` within its scope decides; then the

@@ -244,11 +244,10 @@ pub fn collect(
 ) -> anyhow::Result<(Vec<zhibiao::Indicator>, Vec<zhibiao::Section>, usize)> {
     let (mut ind, mut sec) = (Vec::new(), Vec::new());
     let tally = run(pack, args, None, |result| {
-        if let Ok(x) = result {
-            ind.extend(x.indicators.iter().cloned());
-            sec.extend(x.sections.iter().cloned());
-        }
-        Ok(0)
+        let Ok(x) = result else { return Ok(0) };
+        ind.extend(x.indicators.iter().cloned());
+        sec.extend(x.sections.iter().cloned());
+        Ok(x.indicators.len())
     })?;
     Ok((ind, sec, tally.failed))
 }
