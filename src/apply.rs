@@ -194,7 +194,7 @@ fn sentence_ranges(line: &str, tokens: &[Token]) -> Vec<Range> {
 /// grammar — the slow stage — reads a fraction of the text.
 fn line_tokens(pack: &RulePack, line: &str, aliases: &[AliasHit], cues: &[CueHit]) -> Vec<Token> {
     let spans = parse::sentences(line);
-    let matters = |&(s, e, _): &(usize, usize, Option<(usize, usize)>)| {
+    let matters = |&(s, e, _): &parse::SentenceSpan| {
         !hits_in(aliases, |a| a.start, s, e).is_empty()
             || hits_in(cues, |c| c.start, s, e)
                 .iter()
@@ -470,10 +470,8 @@ impl<'a> Sentence<'a> {
                 }
                 TokenKind::Close if d > 0 => {
                     d -= 1;
-                    if d == 0 {
-                        if let Some(s) = open_at.take() {
-                            mark(s, t.end);
-                        }
+                    if let Some(s) = open_at.take_if(|_| d == 0) {
+                        mark(s, t.end);
                     }
                 }
                 TokenKind::ClauseSep if d == 0 => clauses.push(t.end),

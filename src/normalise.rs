@@ -240,11 +240,12 @@ impl Piece {
         let mut prev: Option<char> = None;
         while i < src.len() {
             let c = src[i..].chars().next().expect("i is a char boundary");
-            if prev.is_some_and(is_cjk) {
-                if let Some(skip) = pinyin_gloss(&src[i..]) {
-                    i += skip;
-                    continue;
-                }
+            if let Some(skip) = prev
+                .filter(|&p| is_cjk(p))
+                .and_then(|_| pinyin_gloss(&src[i..]))
+            {
+                i += skip;
+                continue;
             }
             match fold(c) {
                 Fold::Drop => {}

@@ -142,9 +142,11 @@ fn class(c: char) -> Class {
 /// range is under 80).
 const WINDOW: usize = 160;
 
-/// Sentence spans of a line, each with the span of its terminator if it has
-/// one.
-pub fn sentences(line: &str) -> Vec<(usize, usize, Option<(usize, usize)>)> {
+/// A sentence of a line: its byte range, and its terminator's if it has one.
+pub type SentenceSpan = (usize, usize, Option<(usize, usize)>);
+
+/// Sentence spans of a line.
+pub fn sentences(line: &str) -> Vec<SentenceSpan> {
     let mut out = Vec::new();
     let mut start = 0;
     for (i, c) in line.char_indices() {

@@ -1,24 +1,13 @@
 //! Batches: archives read in place, file lists, globs, the same bytes
 //! whatever -j, an existing output protected, resume after a kill.
 
+mod common;
+
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::{Output, Stdio};
 
-fn root() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn zhibiao() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_zhibiao"))
-}
-
-fn fresh(tag: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("zhibiao-batch-{tag}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
-    d
-}
+use common::{fresh_dir, root, zhibiao};
 
 fn seeds() -> Vec<(String, Vec<u8>)> {
     let dir = root().join("tests/corpus/seeds");
@@ -63,7 +52,7 @@ fn key(jsonl: &str) -> Vec<(String, String, String)> {
 
 #[test]
 fn archives_are_read_in_place() {
-    let dir = fresh("archives");
+    let dir = fresh_dir("archives");
     let plain = stdout(
         &zhibiao()
             .arg("extract")
@@ -203,7 +192,7 @@ fn summary_line_and_no_progress_bar_off_a_terminal() {
 
 #[test]
 fn an_existing_output_needs_force_or_resume() {
-    let dir = fresh("exists");
+    let dir = fresh_dir("exists");
     let out = dir.join("out.jsonl");
     std::fs::write(&out, "precious\n").unwrap();
     let seeds = root().join("tests/corpus/seeds");
@@ -244,7 +233,7 @@ fn big_corpus(dir: &Path) -> PathBuf {
 }
 
 fn resume_after_kill(format: &str) {
-    let dir = fresh(&format!("resume-{format}"));
+    let dir = fresh_dir(&format!("resume-{format}"));
     let corpus = big_corpus(&dir);
     let whole = dir.join(format!("whole.{format}"));
     assert!(

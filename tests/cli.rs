@@ -1,15 +1,8 @@
 //! The binary, end to end.
 
-use std::path::Path;
-use std::process::Command;
+mod common;
 
-fn zhibiao() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_zhibiao"))
-}
-
-fn root() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-}
+use common::{fresh_dir, root, zhibiao};
 
 #[test]
 fn extract_writes_jsonl_with_provenance() {
@@ -80,7 +73,7 @@ fn outline_csv_and_json() {
 
 #[test]
 fn stdin_and_output_file() {
-    let dir = tempdir();
+    let dir = fresh_dir(&format!("cli-{:?}", std::thread::current().id()));
     let out_path = dir.join("out.jsonl");
     let mut child = zhibiao()
         .args(["extract", "-", "-o"])
@@ -116,7 +109,7 @@ fn a_missing_file_is_reported_and_the_rest_processed() {
 
 #[test]
 fn invalid_rules_are_located_and_stop_the_run() {
-    let dir = tempdir();
+    let dir = fresh_dir(&format!("cli-{:?}", std::thread::current().id()));
     std::fs::write(
         dir.join("bad.yaml"),
         "indicators:\n  - id: x\n    alias: [甲]\n",
@@ -152,14 +145,4 @@ fn eval_prints_scores() {
         text.contains("strict") && text.contains("loose") && text.contains("sections"),
         "{text}"
     );
-}
-
-fn tempdir() -> std::path::PathBuf {
-    let d = std::env::temp_dir().join(format!(
-        "zhibiao-test-{}-{:?}",
-        std::process::id(),
-        std::thread::current().id()
-    ));
-    std::fs::create_dir_all(&d).unwrap();
-    d
 }

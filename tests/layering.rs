@@ -1,17 +1,16 @@
 //! A maintainer's rule file, layered over the built-in pack at run time
 //! (examples/rules/enterprises.yaml): no rebuild, new records.
 
-use std::io::Write;
-use std::path::Path;
-use std::process::{Command, Stdio};
+mod common;
 
-fn root() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-}
+use std::io::Write;
+use std::process::Stdio;
+
+use common::{fresh_dir, root, zhibiao};
 
 /// `zhibiao extract` over stdin text with extra arguments; the records.
 fn extract(args: &[&str], text: &str) -> Vec<serde_json::Value> {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_zhibiao"))
+    let mut child = zhibiao()
         .current_dir(root())
         .arg("extract")
         .args(args)
@@ -123,8 +122,7 @@ fn user_rules_add_extend_switch_off_and_replace() {
 
 #[test]
 fn only_user_rules() {
-    let dir = std::env::temp_dir().join(format!("zhibiao-only-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = fresh_dir("only-user-rules");
     std::fs::write(
         dir.join("mini.yaml"),
         "vocabulary:\n  units: {count: [家]}\n  verbs: {change: [新增]}\nindicators:\n  - id: firms\n    aliases: [企业]\n    units: [count]\n",
@@ -139,7 +137,7 @@ fn only_user_rules() {
 
 #[test]
 fn rules_test_runs_the_user_examples() {
-    let out = Command::new(env!("CARGO_BIN_EXE_zhibiao"))
+    let out = zhibiao()
         .current_dir(root())
         .args(["rules", "test", "examples/rules"])
         .output()
@@ -151,14 +149,13 @@ fn rules_test_runs_the_user_examples() {
 
 #[test]
 fn a_failing_example_shows_expected_and_actual_side_by_side() {
-    let dir = std::env::temp_dir().join(format!("zhibiao-failing-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = fresh_dir("failing-example");
     std::fs::write(
         dir.join("wrong.yaml"),
         "examples:\n  - text: 地区生产总值增长5%。\n    records:\n      - {indicator: gdp, value: 6}\n",
     )
     .unwrap();
-    let out = Command::new(env!("CARGO_BIN_EXE_zhibiao"))
+    let out = zhibiao()
         .args(["rules", "test"])
         .arg(&dir)
         .output()

@@ -1,21 +1,11 @@
 //! Reports as they really come: other encodings, HTML pages, bad files.
 
+mod common;
+
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
+use common::{corpus, fresh_dir, zhibiao};
 use zhibiao::{Extraction, RulePack, process};
-
-fn corpus() -> Vec<PathBuf> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/corpus");
-    let mut docs: Vec<PathBuf> = walkdir::WalkDir::new(root)
-        .into_iter()
-        .filter_map(Result::ok)
-        .map(|e| e.into_path())
-        .filter(|p| p.extension().is_some_and(|e| e == "txt"))
-        .collect();
-    docs.sort();
-    docs
-}
 
 fn run(pack: &RulePack, bytes: &[u8]) -> Extraction {
     process(pack, "doc", bytes, None).unwrap_or_else(|d| panic!("{}", d.message))
@@ -149,16 +139,10 @@ fn phrases_broken_by_a_line_break() {
 
 // ---------------------------------------------------------------- bad input
 
-fn zhibiao() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_zhibiao"))
-}
-
 /// A fresh directory holding two good reports.
 fn batch_dir(tag: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("zhibiao-bad-{tag}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    let seeds = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/corpus/seeds");
+    let dir = fresh_dir(&format!("bad-{tag}"));
+    let seeds = common::root().join("tests/corpus/seeds");
     for name in ["000_8360ffcb650b0fa4.txt", "004_1d14376f1af869e4.txt"] {
         std::fs::copy(seeds.join(name), dir.join(name)).unwrap();
     }

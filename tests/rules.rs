@@ -1,15 +1,14 @@
 //! The rule pack as maintainers see it: schema, located errors, inline
 //! examples.
 
+mod common;
+
 use std::collections::HashMap;
-use std::path::Path;
+
+use common::root;
 
 use zhibiao::rules::{RuleSource, examples};
 use zhibiao::{RuleErrors, RulePack};
-
-fn root() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-}
 
 #[test]
 fn schema_file_is_current() {

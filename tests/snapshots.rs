@@ -4,27 +4,17 @@
 //! `cargo insta review` (or read the `.snap.new` files) and accept only what
 //! you meant; never accept blindly.
 
+mod common;
+
 use std::fmt::Write as _;
-use std::path::{Path, PathBuf};
 
+use common::{corpus, root};
 use zhibiao::RulePack;
-
-fn corpus() -> Vec<PathBuf> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/corpus");
-    let mut docs: Vec<PathBuf> = walkdir::WalkDir::new(&root)
-        .into_iter()
-        .filter_map(Result::ok)
-        .map(|e| e.into_path())
-        .filter(|p| p.extension().is_some_and(|e| e == "txt"))
-        .collect();
-    docs.sort();
-    docs
-}
 
 #[test]
 fn every_corpus_document() {
     let pack = RulePack::builtin().expect("built-in rules load");
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/corpus");
+    let corpus_root = root().join("tests/corpus");
     let docs = corpus();
     assert!(
         docs.len() >= 30,
@@ -33,7 +23,7 @@ fn every_corpus_document() {
     );
     for path in docs {
         let name = path
-            .strip_prefix(&root)
+            .strip_prefix(&corpus_root)
             .unwrap()
             .to_string_lossy()
             .replace('\\', "/");
