@@ -98,9 +98,14 @@ pub fn apply(cx: &DocContext<'_>, out: &mut Vec<Indicator>, diagnostics: &mut Ve
             .map_or(text.len(), |p| line_start + p);
         let line = &text[line_start..line_end];
         let aliases = cx.pack.find_aliases(line);
-        let mut cues = cx.pack.find_cues(line);
+        // Cue words matter only where a name or a plan statement is.
+        let frames = cx.pack.has_frame(line);
+        let mut cues = if aliases.is_empty() && !frames {
+            Vec::new()
+        } else {
+            cx.pack.find_cues(line)
+        };
         cues.sort_by_key(|c| (c.start, c.end));
-        let frames = cues.iter().any(|c| cx.pack.roles(c).contains(&Role::Frame));
         let tokens =
             (!aliases.is_empty() || frames).then(|| line_tokens(cx.pack, line, &aliases, &cues));
         report_damaged(cx, line, line_start, tokens.as_deref(), diagnostics);

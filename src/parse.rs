@@ -71,13 +71,28 @@ pub struct Figure {
 /// Whether `line` is a section marker and nothing else ("三、", "(三)").
 pub fn lone_marker(line: &str) -> bool {
     let line = line.trim();
-    !line.is_empty() && ReportGrammar::parse(Rule::lone_marker, line).is_ok()
+    // The longest marker, "(九十九)", is 11 bytes; a failed parse of a long
+    // line would cost a scan of it for the error report.
+    !line.is_empty() && line.len() <= 16 && ReportGrammar::parse(Rule::lone_marker, line).is_ok()
 }
 
 /// Length of a damaged figure (".6亿元") at the start of `text`, if any.
 pub fn damaged(text: &str) -> Option<usize> {
-    let pair = ReportGrammar::parse(Rule::damaged, text).ok()?.next()?;
+    let pair = ReportGrammar::parse(Rule::damaged, head(text, 64))
+        .ok()?
+        .next()?;
     Some(pair.as_span().end())
+}
+
+/// At most `max` bytes of `text`, cut at a character boundary: what a rule
+/// that matches short shapes needs to see (pest reports a failure with a scan
+/// of the whole input it was given).
+fn head(text: &str, max: usize) -> &str {
+    let mut end = max.min(text.len());
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    &text[..end]
 }
 
 /// What the grammar says a character is on its own.
@@ -200,10 +215,7 @@ pub fn tokens(line: &str) -> Vec<Token> {
 /// The token that begins at byte `at` of `line`, if one does: the token
 /// (`None` for one the engine ignores, a bare number) and where it ends.
 fn token_here(line: &str, at: usize) -> Option<(Option<Token>, usize)> {
-    let mut end = (at + WINDOW).min(line.len());
-    while !line.is_char_boundary(end) {
-        end -= 1;
-    }
+    let end = at + head(&line[at..], WINDOW).len();
     let pair = ReportGrammar::parse(Rule::token_here, &line[at..end])
         .ok()?
         .next()?;
@@ -386,7 +398,9 @@ pub fn cn_value(s: &str) -> Option<u32> {
 
 /// A section marker at the start of `text`: (level, marker text, marker length).
 pub fn heading(text: &str) -> Option<(u8, usize)> {
-    let pair = ReportGrammar::parse(Rule::heading, text).ok()?.next()?;
+    let pair = ReportGrammar::parse(Rule::heading, head(text, 48))
+        .ok()?
+        .next()?;
     let marker = pair.into_inner().next()?;
     let level = match marker.clone().into_inner().next()?.as_rule() {
         Rule::level1 => 1,

@@ -448,6 +448,11 @@ fn compile(
         .build(&words)
         .expect("cue words are plain strings");
 
+    let frames = AhoCorasick::builder()
+        .kind(Some(AhoCorasickKind::DFA))
+        .build(vocab.frame.iter().flatten().map(|w| norm(w)))
+        .expect("frame words are plain strings");
+
     let mut patterns_of = |list: &Option<Vec<String>>| -> Vec<String> {
         let list = list.clone().unwrap_or_default();
         list.into_iter()
@@ -496,6 +501,7 @@ fn compile(
         alias_target,
         cues,
         cue_roles: roles,
+        frames,
         bounds: invert(&vocab.bounds),
         tiers: invert(&vocab.tiers),
         verbs: invert(&vocab.verbs),

@@ -64,6 +64,8 @@ pub struct RulePack {
     alias_target: Vec<usize>,
     cues: AhoCorasick,
     cue_roles: Vec<Vec<Role>>,
+    /// The plan-statement words alone, to test lines cheaply.
+    frames: AhoCorasick,
     bounds: HashMap<String, Bound>,
     tiers: HashMap<String, Tier>,
     verbs: HashMap<String, VerbClass>,
@@ -164,6 +166,11 @@ impl RulePack {
                 word: m.pattern().as_usize(),
             })
             .collect()
+    }
+
+    /// Whether `text` holds a plan-statement word (vocabulary `frame`).
+    pub fn has_frame(&self, text: &str) -> bool {
+        self.frames.is_match(text)
     }
 
     pub fn roles(&self, hit: &CueHit) -> &[Role] {
