@@ -1,407 +1,14 @@
-//! The apply stage: the rule pack's vocabulary meets the grammar's tokens.
-//!
-//! For each line that names an indicator, the grammar gives sentences,
-//! clauses and figures; this stage decides which name each figure is about,
-//! and what the figure is (metric, kind, year, period, bound, tier).
-//!
-//! How a figure finds its name:
-//! - the last name (or list of names, A、B、C) before it in the same clause,
-//!   when what stands between is only link words (同比, 总量 …), verbs,
-//!   qualifiers and notes in parentheses — at most `max_gap` other characters;
-//! - otherwise, in a later clause of the same sentence, the name the
-//!   previous figure was about, when the clause opens with at most
-//!   `max_inherit` other characters (",同比增长3%");
-//! - a clause that opens with some other subject (",生猪出栏14459头") ends the
-//!   name's reach.
+//! One sentence: which name each figure is about, and what the figure is.
 
-use crate::normalise::{Normalised, is_cjk};
-use crate::outline::Heading;
-use crate::parse::{self, Figure, Token, TokenKind};
-use crate::record::{Bound, Diagnostic, Indicator, Kind, Metric, Severity, Span};
+use super::frame::{Frame, State, TimeState};
+use super::{DocContext, Range, Why};
+use crate::normalise::is_cjk;
+use crate::parse::{Figure, Token, TokenKind};
+use crate::record::{Bound, Indicator, Kind, Metric, Span};
 use crate::rules::{AliasHit, CueHit, CueScope, PercentMeaning, Role, RulePack, VerbClass};
 
-/// Where in the report we are: the year it is dated, and whether the text
-/// now reviews the past or plans the future.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Frame {
-    Unknown,
-    Past,
-    Future,
-}
-
-/// What a document knows about its own time.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct ReportTime {
-    /// The year the report is about to plan (the year of its date, or of
-    /// its title).
-    pub report_year: Option<i32>,
-    /// The year of the date the report was given, for 今年 / 去年.
-    pub date_year: Option<i32>,
-}
-
-/// Everything a document-level pass needs.
-pub struct DocContext<'a> {
-    pub pack: &'a RulePack,
-    pub doc: &'a str,
-    pub original: &'a str,
-    pub norm: &'a Normalised<'a>,
-    pub headings: &'a [Heading],
-    pub lines: &'a crate::LineIndex,
-    /// When set, why each record came out as it did (`zhibiao explain`).
-    pub why: Option<&'a std::cell::RefCell<Vec<Why>>>,
-}
-
-/// Why a record came out as it did, decision by decision.
-#[derive(Debug, Clone, Default)]
-pub struct Why {
-    pub name: String,
-    pub metric: String,
-    pub kind: String,
-    pub year: String,
-    pub bound: String,
-    pub tier: String,
-}
-
-/// Run the apply stage over a whole document.
-pub fn apply(cx: &DocContext<'_>, out: &mut Vec<Indicator>, diagnostics: &mut Vec<Diagnostic>) {
-    let heading_time: Vec<(Option<i32>, Option<String>)> = cx
-        .headings
-        .iter()
-        .map(|h| {
-            let title = &cx.norm.text[h.marker_end..h.title_end];
-            let toks = parse::tokens(title);
-            let year = toks.iter().find_map(|t| match t.kind {
-                TokenKind::Year(y) | TokenKind::Date(y) => Some(y),
-                _ => None,
-            });
-            let period = toks.iter().find_map(|t| match &t.kind {
-                TokenKind::Period(p) => Some(period_label(cx.pack, p)),
-                _ => None,
-            });
-            (year, period)
-        })
-        .collect();
-    let mut state = State {
-        time: report_time(&cx.norm.text),
-        frame: Frame::Unknown,
-        next_heading: 0,
-        stack: [None; 4],
-    };
-    if state.time.report_year.is_some() {
-        state.frame = Frame::Past;
-    }
-
-    let text = cx.norm.text.as_str();
-    let mut line_start = 0;
-    while line_start < text.len() {
-        let line_end = memchr::memchr(b'\n', &text.as_bytes()[line_start..])
-            .map_or(text.len(), |p| line_start + p);
-        let line = &text[line_start..line_end];
-        let aliases = cx.pack.find_aliases(line);
-        // Cue words matter only where a name or a plan statement is.
-        let frames = cx.pack.has_frame(line);
-        let mut cues = if aliases.is_empty() && !frames {
-            Vec::new()
-        } else {
-            cx.pack.find_cues(line)
-        };
-        cues.sort_by_key(|c| (c.start, c.end));
-        let tokens =
-            (!aliases.is_empty() || frames).then(|| line_tokens(cx.pack, line, &aliases, &cues));
-        report_damaged(cx, line, line_start, tokens.as_deref(), diagnostics);
-        let Some(tokens) = tokens else {
-            state.advance(cx, &heading_time, line_end);
-            line_start = line_end + 1;
-            continue;
-        };
-        let aliases = without_subareas(cx.pack, &tokens, aliases, &cues);
-        let mut paragraph = TimeState::default();
-        for range in sentence_ranges(line, &tokens) {
-            state.advance(cx, &heading_time, line_start + range.0);
-            let sentence = Sentence::new(
-                cx.pack,
-                state.time.date_year,
-                line,
-                line_start,
-                range,
-                hits_in(&tokens, |t| t.start, range.0, range.1),
-                hits_in(&aliases, |a| a.start, range.0, range.1),
-                hits_in(&cues, |c| c.start, range.0, range.1),
-                &paragraph,
-            );
-            // A plan statement (2025年主要预期目标是…) frames its own figures too.
-            state.open_plan(cx.pack, &sentence);
-            sentence.extract(cx, &state, &heading_time, out);
-            paragraph = sentence.paragraph_time(cx.pack, state.time.date_year, paragraph);
-        }
-        state.advance(cx, &heading_time, line_end);
-        line_start = line_end + 1;
-    }
-}
-
-/// Figures whose digits the source dropped become `damaged_number`
-/// warnings. ".6亿元" is looked for on every line (a dot after no digit is
-/// rare, and the grammar confirms it); "达到元" only shows in tokenised
-/// sentences.
-fn report_damaged(
-    cx: &DocContext<'_>,
-    line: &str,
-    base: usize,
-    tokens: Option<&[Token]>,
-    out: &mut Vec<Diagnostic>,
-) {
-    let bytes = line.as_bytes();
-    let dots = memchr::memchr_iter(b'.', bytes)
-        .filter(|&i| {
-            (i == 0 || !bytes[i - 1].is_ascii_alphanumeric())
-                && bytes.get(i + 1).is_some_and(u8::is_ascii_digit)
-        })
-        .filter_map(|i| parse::damaged(&line[i..]).map(|len| (i, i + len)));
-    let words = tokens
-        .into_iter()
-        .flatten()
-        .filter(|t| t.kind == TokenKind::Damaged && !line[t.start..].starts_with('.'))
-        .map(|t| (t.start, t.end));
-    for (s, e) in dots.chain(words) {
-        // Show a little of what comes before, as a reader would search for it.
-        let from = line[..s].char_indices().rev().nth(7).map_or(0, |(i, _)| i);
-        let (os, oe) = cx.norm.original_span(base + from, base + e);
-        out.push(Diagnostic {
-            doc: cx.doc.to_string(),
-            severity: Severity::Warning,
-            code: "damaged_number".into(),
-            line: Some(cx.lines.line_of(cx.norm.original_offset(base + s))),
-            message: format!(
-                "digits missing in the source: `{}`",
-                cx.original[os..oe].trim()
-            ),
-        });
-    }
-}
-
-/// Sentence ranges of a tokenised line: up to and including each terminator.
-fn sentence_ranges(line: &str, tokens: &[Token]) -> Vec<Range> {
-    let mut out = Vec::new();
-    let mut start = 0;
-    for t in tokens.iter().filter(|t| t.kind == TokenKind::Terminator) {
-        out.push((start, t.end));
-        start = t.end;
-    }
-    if start < line.len() && !line[start..].trim().is_empty() {
-        out.push((start, line.len()));
-    }
-    out
-}
-
-/// Tokens of the sentences of a line that matter: those that name an
-/// indicator or state a plan, and the earlier ones that may set the time
-/// (…,2023年上半年,…). Other sentences only keep their terminator, so the
-/// grammar — the slow stage — reads a fraction of the text.
-fn line_tokens(pack: &RulePack, line: &str, aliases: &[AliasHit], cues: &[CueHit]) -> Vec<Token> {
-    let spans = parse::sentences(line);
-    let matters = |&(s, e, _): &parse::SentenceSpan| {
-        !hits_in(aliases, |a| a.start, s, e).is_empty()
-            || hits_in(cues, |c| c.start, s, e)
-                .iter()
-                .any(|c| pack.roles(c).contains(&Role::Frame))
-    };
-    let last = spans.iter().rposition(matters).unwrap_or(0);
-    let mut tokens = Vec::new();
-    for (i, span) in spans.iter().enumerate() {
-        let (s, e, end) = *span;
-        let text = &line[s..e];
-        let timely = i < last && (text.contains('年') || text.contains("季度"));
-        if matters(span) || timely {
-            tokens.extend(parse::tokens(text).into_iter().map(|t| Token {
-                start: t.start + s,
-                end: t.end + s,
-                kind: t.kind,
-            }));
-        } else if let Some((ts, te)) = end {
-            tokens.push(Token {
-                start: ts,
-                end: te,
-                kind: TokenKind::Terminator,
-            });
-        }
-    }
-    tokens
-}
-
-/// A name with a sub-area word earlier in its clause (经开区力争形成固定资产
-/// 投资…) is about that sub-area, not the region.
-fn without_subareas(
-    pack: &RulePack,
-    tokens: &[Token],
-    aliases: Vec<AliasHit>,
-    cues: &[CueHit],
-) -> Vec<AliasHit> {
-    let bounds: Vec<usize> = tokens
-        .iter()
-        .filter(|t| matches!(t.kind, TokenKind::ClauseSep | TokenKind::Terminator))
-        .map(|t| t.end)
-        .collect();
-    aliases
-        .into_iter()
-        .filter(|a| {
-            let clause = bounds
-                .partition_point(|&b| b <= a.start)
-                .checked_sub(1)
-                .map_or(0, |i| bounds[i]);
-            !hits_in(cues, |c| c.start, clause, a.start)
-                .iter()
-                .any(|c| c.end <= a.start && pack.roles(c).contains(&Role::Subarea))
-        })
-        .collect()
-}
-
-/// The report's own year: the first full date near the top, else the
-/// latest year in its title line.
-pub fn report_time(text: &str) -> ReportTime {
-    // A title and a date line are short lines with a year; paragraphs are
-    // not worth the grammar's time here.
-    let mut lines = text
-        .lines()
-        .filter(|l| !l.trim().is_empty())
-        .take(15)
-        .map(|l| {
-            if l.len() <= 300 && l.contains('年') {
-                l
-            } else {
-                ""
-            }
-        });
-    let title = lines.next().map(parse::tokens).unwrap_or_default();
-    let date = std::iter::once(title.clone())
-        .chain(lines.map(parse::tokens))
-        .flatten()
-        .find_map(|t| match t.kind {
-            TokenKind::Date(y) => Some(y),
-            _ => None,
-        });
-    let title_year = title
-        .iter()
-        .filter_map(|t| match t.kind {
-            TokenKind::Year(y) | TokenKind::Date(y) => Some(y),
-            TokenKind::YearRange(_, b) => Some(b),
-            _ => None,
-        })
-        .max();
-    ReportTime {
-        report_year: date.or(title_year),
-        date_year: date,
-    }
-}
-
-struct State {
-    time: ReportTime,
-    frame: Frame,
-    next_heading: usize,
-    /// Index of the current heading at each level.
-    stack: [Option<usize>; 4],
-}
-
-impl State {
-    /// Move past the headings that start before `pos`.
-    fn advance(
-        &mut self,
-        cx: &DocContext<'_>,
-        heading_time: &[(Option<i32>, Option<String>)],
-        pos: usize,
-    ) {
-        while let Some(h) = cx.headings.get(self.next_heading).filter(|h| h.start < pos) {
-            let level = usize::from(h.level.clamp(1, 4)) - 1;
-            self.stack[level] = Some(self.next_heading);
-            self.stack[level + 1..].fill(None);
-            if let (Some(y), Some(r)) = (heading_time[self.next_heading].0, self.time.report_year) {
-                self.frame = if y >= r { Frame::Future } else { Frame::Past };
-            }
-            self.next_heading += 1;
-        }
-    }
-
-    /// A sentence that sets out the year's targets opens the plan part.
-    fn open_plan(&mut self, pack: &RulePack, l: &Sentence<'_>) {
-        if !l.cues.iter().any(|c| pack.roles(c).contains(&Role::Frame)) {
-            return;
-        }
-        // The statement sets out plans ("…主要预期目标是：") unless it names
-        // a year before the report's own.
-        let year = l.tokens.iter().find_map(|t| match t.kind {
-            TokenKind::Year(y) => Some(y),
-            _ => None,
-        });
-        match (year, self.time.report_year) {
-            (Some(y), Some(r)) if y < r => return,
-            // An undated report: its plan year is the report's year.
-            (Some(y), None) => self.time.report_year = Some(y),
-            _ => {}
-        }
-        self.frame = Frame::Future;
-    }
-
-    fn section_path(&self, cx: &DocContext<'_>) -> Vec<String> {
-        self.stack
-            .iter()
-            .flatten()
-            .map(|&i| {
-                let h = &cx.headings[i];
-                let (s, e) = cx.norm.original_span(h.start, h.title_end);
-                cx.original[s..e].trim().to_string()
-            })
-            .collect()
-    }
-
-    fn heading_time<'h>(
-        &self,
-        heading_time: &'h [(Option<i32>, Option<String>)],
-    ) -> (Option<i32>, Option<&'h str>) {
-        let mut year = None;
-        let mut period = None;
-        for &i in self.stack.iter().flatten() {
-            let (y, p) = &heading_time[i];
-            year = y.or(year);
-            period = p.as_deref().or(period);
-        }
-        (year, period)
-    }
-}
-
-/// Time that earlier sentences of a paragraph set for the later ones: a
-/// year or period that opened one of their clauses (…,2023年上半年,…).
-#[derive(Debug, Default, Clone)]
-struct TimeState {
-    year: Option<i32>,
-    period: Option<String>,
-    five_year: bool,
-}
-
-impl TimeState {
-    fn take(&mut self, pack: &RulePack, date_year: Option<i32>, t: &Token, in_sentence: bool) {
-        match &t.kind {
-            TokenKind::Year(y) | TokenKind::Date(y) => {
-                self.year = Some(*y);
-                self.five_year = false;
-            }
-            TokenKind::RelYear(w) => {
-                if let (Some(d), Some(off)) = (date_year, pack.relative_year(w)) {
-                    self.year = Some(d + off);
-                }
-            }
-            TokenKind::YearRange(_, b) | TokenKind::PlanSpan(b) if in_sentence => {
-                self.year = Some(*b);
-                self.five_year = true;
-            }
-            TokenKind::Period(p) => self.period = Some(period_label(pack, p)),
-            _ => {}
-        }
-    }
-}
-
-type Range = (usize, usize);
-
 /// A sentence's vocabulary hits by their start (the order they come in).
-fn hits_in<T>(hits: &[T], start: impl Fn(&T) -> usize, from: usize, to: usize) -> &[T] {
+pub(super) fn hits_in<T>(hits: &[T], start: impl Fn(&T) -> usize, from: usize, to: usize) -> &[T] {
     let a = hits.partition_point(|h| start(h) < from);
     let b = hits.partition_point(|h| start(h) < to);
     &hits[a..b.max(a)]
@@ -410,14 +17,14 @@ fn hits_in<T>(hits: &[T], start: impl Fn(&T) -> usize, from: usize, to: usize) -
 /// One sentence of a parsed line, with its tokens and vocabulary hits.
 /// Positions are byte offsets in the line; everything here is sized to the
 /// sentence, so a line of any length costs time in proportion to it.
-struct Sentence<'a> {
+pub(super) struct Sentence<'a> {
     line: &'a str,
     /// Where the line starts in the normalised text.
     base: usize,
     range: Range,
-    tokens: &'a [Token],
+    pub(super) tokens: &'a [Token],
     aliases: &'a [AliasHit],
-    cues: &'a [CueHit],
+    pub(super) cues: &'a [CueHit],
     /// Parenthesis depth at each byte.
     depth: Vec<u8>,
     /// Content characters before each byte that nothing accounts for
@@ -431,7 +38,7 @@ struct Sentence<'a> {
 
 impl<'a> Sentence<'a> {
     #[allow(clippy::too_many_arguments)]
-    fn new(
+    pub(super) fn new(
         pack: &RulePack,
         date_year: Option<i32>,
         line: &'a str,
@@ -534,7 +141,7 @@ impl<'a> Sentence<'a> {
 
     /// The paragraph's time after this sentence: what its clause-opening time
     /// words set.
-    fn paragraph_time(
+    pub(super) fn paragraph_time(
         &self,
         pack: &RulePack,
         date_year: Option<i32>,
@@ -597,7 +204,7 @@ impl<'a> Sentence<'a> {
             })
     }
 
-    fn extract(
+    pub(super) fn extract(
         &self,
         cx: &DocContext<'_>,
         state: &State,
@@ -1101,7 +708,7 @@ struct Time {
     period: String,
 }
 
-fn period_label(pack: &RulePack, word: &str) -> String {
+pub(super) fn period_label(pack: &RulePack, word: &str) -> String {
     pack.period(word)
         .map_or_else(|| word.to_string(), str::to_string)
 }
