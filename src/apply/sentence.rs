@@ -244,6 +244,7 @@ impl<'a> Sentence<'a> {
                     self.residual(list.1, first.start) <= pack.limits.max_gap
                 } else {
                     self.residual(clause, first.start) <= pack.limits.max_inherit
+                        && !self.other_subject_between(pack, list.1, clause)
                 };
             let end = self.tokens[*group.last().expect("groups are not empty")].end;
             if !reaches {
@@ -260,6 +261,21 @@ impl<'a> Sentence<'a> {
             }
             self.emit(cx, state, heading_time, list, group, clause, line_no, out);
         }
+    }
+
+    /// Whether a clause that starts after `from` and before `to` opens with
+    /// some other subject (…总额5.4万亿元;进出口贸易总额1.15万亿美元,增长35.7%:
+    /// the last figure is not about the first name, though nothing but a
+    /// bare number stands in the clause between).
+    fn other_subject_between(&self, pack: &RulePack, from: usize, to: usize) -> bool {
+        let first = self.clauses.partition_point(|&c| c <= from);
+        let last = self.clauses.partition_point(|&c| c < to);
+        (first..last).any(|k| {
+            let start = self.clauses[k];
+            let end = self.clauses.get(k + 1).copied().unwrap_or(self.range.1);
+            let opening = self.tokens_in(start, end).first().map_or(end, |t| t.start);
+            self.residual(start, opening) > pack.limits.max_inherit
+        })
     }
 
     /// Alias hits grouped into lists (A、B、C): hits joined by 、 or a
@@ -458,7 +474,8 @@ impl<'a> Sentence<'a> {
                         _ => None,
                     })
                     .flatten();
-                let time = self.time_of(cx, state, heading_time, tok.start);
+                let flow = matches!(metric, Metric::Growth | Metric::Change);
+                let time = self.time_of(cx, state, heading_time, tok.start, flow);
                 let (kind, kind_why) = self.kind_of(pack, state, tok.start, time.explicit_year);
                 if let Some(why) = cx.why {
                     let how = if list.0 >= clause {
@@ -640,23 +657,32 @@ impl<'a> Sentence<'a> {
         state: &State,
         heading_time: &[(Option<i32>, Option<String>)],
         pos: usize,
+        flow: bool,
     ) -> Time {
         let pack = cx.pack;
         let ci = self.clause_index(pos);
         let clause = self.clauses[ci];
         let mut time = self.clause_time[ci].clone();
+        let mut in_clause = TimeState::default();
         for t in self.tokens_in(clause, pos).iter().filter(|t| t.end <= pos) {
             if !self.after_comparison(pack, clause, t.start) {
                 time.take(pack, state.time.date_year, t, true);
+                in_clause.take(pack, state.time.date_year, t, true);
             }
         }
-        if self
-            .cues_in(self.range.0, pos)
-            .iter()
-            .any(|c| c.end <= pos && pack.roles(c).contains(&Role::FiveYear))
-        {
-            time.five_year = true;
-        }
+        // A five-year span: anywhere in the sentence for a change over it
+        // (年均增长); only in the figure's own clause for an amount
+        // (五年累计完成投资…, but not a rate reached at its end).
+        let cue_from = |from: usize| {
+            self.cues_in(from, pos)
+                .iter()
+                .any(|c| c.end <= pos && pack.roles(c).contains(&Role::FiveYear))
+        };
+        time.five_year = if flow {
+            time.five_year || cue_from(self.range.0)
+        } else {
+            in_clause.five_year || cue_from(clause)
+        };
         let (h_year, h_period) = state.heading_time(heading_time);
         let why = match (time.year, h_year, state.time.report_year) {
             (Some(_), _, _) => "a year in the sentence or opening a clause of its paragraph",
