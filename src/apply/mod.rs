@@ -69,8 +69,12 @@ pub fn apply(cx: &DocContext<'_>, out: &mut Vec<Indicator>, diagnostics: &mut Ve
             (year, period)
         })
         .collect();
+    let mut time = report_time(&cx.norm.text);
+    if time.report_year.is_none() {
+        time.report_year = plan_year(cx.pack, &cx.norm.text);
+    }
     let mut state = State {
-        time: report_time(&cx.norm.text),
+        time,
         frame: Frame::Unknown,
         next_heading: 0,
         stack: [None; 4],
@@ -125,6 +129,32 @@ pub fn apply(cx: &DocContext<'_>, out: &mut Vec<Indicator>, diagnostics: &mut Ve
         state.advance(cx, &heading_time, line_end);
         line_start = line_end + 1;
     }
+}
+
+/// An undated report's year: the year of its first plan statement
+/// (2025年主要预期目标是…), so that the review before it is read as the year
+/// before.
+fn plan_year(pack: &RulePack, text: &str) -> Option<i32> {
+    text.lines().filter(|l| pack.has_frame(l)).find_map(|line| {
+        let frames: Vec<CueHit> = pack
+            .find_cues(line)
+            .into_iter()
+            .filter(|c| pack.roles(c).contains(&Role::Frame))
+            .collect();
+        let tokens = parse::tokens(line);
+        sentence_ranges(line, &tokens)
+            .into_iter()
+            .filter(|&(s, e)| frames.iter().any(|c| c.start >= s && c.end <= e))
+            .find_map(|(s, e)| {
+                tokens
+                    .iter()
+                    .filter(|t| t.start >= s && t.end <= e)
+                    .find_map(|t| match t.kind {
+                        TokenKind::Year(y) => Some(y),
+                        _ => None,
+                    })
+            })
+    })
 }
 
 /// Figures whose digits the source dropped become `damaged_number`
