@@ -389,16 +389,26 @@ impl<'a> Sentence<'a> {
             .iter()
             .any(|t| t.kind == TokenKind::Distributor);
         let shared_post = figures.last().and_then(|(_, f)| f.post_qual.clone());
-        // A change verb right before the name (新增市场主体2500户).
-        let verb_before_name = self
-            .tokens_in(s.0, list.0)
-            .last()
-            .filter(|t| t.end == list.0)
-            .and_then(|t| match &t.kind {
-                TokenKind::Verb(v) => pack.verb(v),
-                _ => None,
-            })
-            .filter(|c| *c == VerbClass::Change);
+        // A change verb right before the name (新增市场主体2500户), or opening
+        // a 、 list the name is an item of (新增“四上”企业40家、市场主体3500个).
+        let change = |t: &Token| match &t.kind {
+            TokenKind::Verb(v) => pack.verb(v).filter(|c| *c == VerbClass::Change),
+            _ => None,
+        };
+        let before = self.tokens_in(self.clause_start(list.0), list.0);
+        let verb_before_name = match before.last() {
+            Some(t) if t.kind == TokenKind::ListSep && t.end == list.0 => before
+                .iter()
+                .rev()
+                .skip(1)
+                .find_map(|t| match t.kind {
+                    TokenKind::Figure(_) | TokenKind::ListSep => None,
+                    _ => Some(change(t)),
+                })
+                .flatten(),
+            Some(t) if t.end == list.0 => change(t),
+            _ => None,
+        };
         let mut prev_verb: Option<VerbClass> = None;
         for (k, (tok, fig)) in figures.iter().enumerate() {
             let verb = fig
