@@ -38,6 +38,7 @@ pub struct BatchArgs {
 /// Where records go.
 #[derive(clap::Args, Debug)]
 pub struct OutputArgs {
+    /// Record format: one JSON object a line, CSV with a header, or one JSON array.
     #[arg(long, value_enum, default_value_t = Format::Jsonl)]
     pub format: Format,
     /// Write records here instead of stdout.
@@ -263,7 +264,9 @@ fn open_output(args: &OutputArgs) -> anyhow::Result<Opened> {
             None,
         ));
     };
-    let exists = path.exists();
+    // Only a regular file with something in it is worth protecting
+    // (-o /dev/null, or an empty file, need no --force).
+    let exists = path.metadata().is_ok_and(|m| m.is_file() && m.len() > 0);
     if exists && !args.force && !args.resume {
         bail!(
             "{} exists: use --force to overwrite it or --resume to continue it",
