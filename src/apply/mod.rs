@@ -217,11 +217,15 @@ fn sentence_ranges(line: &str, tokens: &[Token]) -> Vec<Range> {
 /// grammar — the slow stage — reads a fraction of the text.
 fn line_tokens(pack: &RulePack, line: &str, aliases: &[AliasHit], cues: &[CueHit]) -> Vec<Token> {
     let spans = parse::sentences(line);
+    // A sentence with no digit and no threshold word (超万亿元) holds no
+    // figure, whatever it names.
+    let figures = |text: &str| text.bytes().any(|b| b.is_ascii_digit()) || text.contains('亿');
     let matters = |&(s, e, _): &parse::SentenceSpan| {
-        !hits_in(aliases, |a| a.start, s, e).is_empty()
-            || hits_in(cues, |c| c.start, s, e)
-                .iter()
-                .any(|c| pack.roles(c).contains(&Role::Frame))
+        figures(&line[s..e])
+            && (!hits_in(aliases, |a| a.start, s, e).is_empty()
+                || hits_in(cues, |c| c.start, s, e)
+                    .iter()
+                    .any(|c| pack.roles(c).contains(&Role::Frame)))
     };
     let last = spans.iter().rposition(matters).unwrap_or(0);
     let mut tokens = Vec::new();
