@@ -221,11 +221,7 @@ fn read_all(
                 Ok(f) if archive_kind(&f).is_some() => read_archive(&f, &opts.filter, &mut emit),
                 Ok(f) if opts.filter.keeps(&f.display().to_string()) => emit(read_file(&f)),
                 Ok(_) => true,
-                Err((name, why)) => emit(Document {
-                    name,
-                    bytes: Err(why),
-                    disk_bytes: 0,
-                }),
+                Err((name, why)) => emit(failed(name, why)),
             }),
             Input::Path(p) if archive_kind(&p).is_some() => {
                 read_archive(&p, &opts.filter, &mut emit)
@@ -255,6 +251,15 @@ fn walk(dir: &Path) -> impl Iterator<Item = Result<PathBuf, (String, String)>> +
                 e.to_string(),
             ))),
         })
+}
+
+/// A document that could not be read, and why.
+fn failed(name: String, why: String) -> Document {
+    Document {
+        name,
+        bytes: Err(why),
+        disk_bytes: 0,
+    }
 }
 
 fn read_file(path: &Path) -> Document {
@@ -291,11 +296,7 @@ fn archive_kind(path: &Path) -> Option<ArchiveKind> {
 /// consumer is gone.
 fn read_archive(path: &Path, filter: &Filter, emit: &mut impl FnMut(Document) -> bool) -> bool {
     let archive = path.display().to_string();
-    let fail = |why: String| Document {
-        name: archive.clone(),
-        bytes: Err(why),
-        disk_bytes: 0,
-    };
+    let fail = |why: String| failed(archive.clone(), why);
     let file = match File::open(path) {
         Ok(f) => f,
         Err(e) => return emit(fail(e.to_string())),
@@ -364,11 +365,10 @@ fn read_tar(
     let entries = match tar.entries() {
         Ok(e) => e,
         Err(e) => {
-            return emit(Document {
-                name: archive.to_string(),
-                bytes: Err(format!("not a readable tar archive: {e}")),
-                disk_bytes: 0,
-            });
+            return emit(failed(
+                archive.to_string(),
+                format!("not a readable tar archive: {e}"),
+            ));
         }
     };
     for entry in entries {
@@ -398,11 +398,10 @@ fn read_tar(
             Ok(_) => continue,
             // A broken archive ends here; what was read stays read.
             Err(e) => {
-                return emit(Document {
-                    name: archive.to_string(),
-                    bytes: Err(format!("tar archive broken: {e}")),
-                    disk_bytes: 0,
-                });
+                return emit(failed(
+                    archive.to_string(),
+                    format!("tar archive broken: {e}"),
+                ));
             }
         };
         if !emit(doc) {

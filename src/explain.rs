@@ -7,7 +7,6 @@
 
 use std::fmt::Write as _;
 
-use crate::normalise::Normalised;
 use crate::parse::{self, TokenKind};
 use crate::rules::{Role, RulePack};
 use crate::{LineIndex, extract_explained};
@@ -16,8 +15,7 @@ use crate::{LineIndex, extract_explained};
 /// if given, else every line that names an indicator or holds a figure.
 pub fn explain(pack: &RulePack, doc: &str, text: &str, line: Option<usize>) -> String {
     let (out, why) = extract_explained(pack, doc, text);
-    let mut norm = Normalised::new(text);
-    pack.clean(&mut norm);
+    let norm = crate::normalised(pack, text);
     let lines = LineIndex::new(text);
     let mut s = String::new();
     let mut start = 0;

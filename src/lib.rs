@@ -54,8 +54,7 @@ fn run(
     text: &str,
     why: Option<&std::cell::RefCell<Vec<apply::Why>>>,
 ) -> Extraction {
-    let mut norm = normalise::Normalised::new(text);
-    pack.clean(&mut norm);
+    let norm = normalised(pack, text);
     let lines = LineIndex::new(text);
     let headings = outline::headings(&norm);
     let sections = headings
@@ -149,6 +148,14 @@ pub fn process(
     notes.append(&mut out.diagnostics);
     out.diagnostics = notes;
     Ok(out)
+}
+
+/// The text as the rules see it: normalised, then cleaned by the pack
+/// (noise lines, watermarks, lines broken inside a phrase).
+pub fn normalised<'a>(pack: &RulePack, text: &'a str) -> normalise::Normalised<'a> {
+    let mut norm = normalise::Normalised::new(text);
+    pack.clean(&mut norm);
+    norm
 }
 
 /// Line numbers of byte offsets.

@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::{fresh_dir, root, zhibiao};
+use common::{fresh_dir, root, run_with_stdin, zhibiao};
 
 #[test]
 fn extract_writes_jsonl_with_provenance() {
@@ -75,20 +75,11 @@ fn outline_csv_and_json() {
 fn stdin_and_output_file() {
     let dir = fresh_dir(&format!("cli-{:?}", std::thread::current().id()));
     let out_path = dir.join("out.jsonl");
-    let mut child = zhibiao()
-        .args(["extract", "-", "-o"])
-        .arg(&out_path)
-        .stdin(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    use std::io::Write;
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all("2024年全市地区生产总值增长5.2%。".as_bytes())
-        .unwrap();
-    assert!(child.wait().unwrap().success());
+    let out = run_with_stdin(
+        zhibiao().args(["extract", "-", "-o"]).arg(&out_path),
+        "2024年全市地区生产总值增长5.2%。",
+    );
+    assert!(out.status.success());
     let written = std::fs::read_to_string(out_path).unwrap();
     assert!(written.contains("\"indicator\":\"gdp\"") && written.contains("\"doc\":\"-\""));
 }

@@ -3,30 +3,18 @@
 
 mod common;
 
-use std::io::Write;
-use std::process::Stdio;
-
-use common::{fresh_dir, root, zhibiao};
+use common::{fresh_dir, root, run_with_stdin, zhibiao};
 
 /// `zhibiao extract` over stdin text with extra arguments; the records.
 fn extract(args: &[&str], text: &str) -> Vec<serde_json::Value> {
-    let mut child = zhibiao()
-        .current_dir(root())
-        .arg("extract")
-        .args(args)
-        .arg("-")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(text.as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
+    let out = run_with_stdin(
+        zhibiao()
+            .current_dir(root())
+            .arg("extract")
+            .args(args)
+            .arg("-"),
+        text,
+    );
     assert!(
         out.status.success(),
         "{}",

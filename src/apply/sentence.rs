@@ -448,7 +448,8 @@ impl<'a> Sentence<'a> {
                 );
                 let metric = match (percentish, changes) {
                     (true, true) => Metric::Growth,
-                    (true, false) if fig.unit == "个百分点" => Metric::Growth,
+                    // 个百分点 with no verb is still a change of a rate.
+                    (true, false) if class == Some("points") => Metric::Growth,
                     (true, false) => match target.percent {
                         PercentMeaning::Ratio => Metric::Ratio,
                         PercentMeaning::Growth => Metric::Growth,
