@@ -37,11 +37,36 @@ impl<'a> Normalised<'a> {
         let mut start = 0;
         while start < original.len() {
             let end = piece_end(original, start);
-            piece.fill(original, start, end);
-            n.push_simplified(&piece);
+            n.push_piece(&mut piece, start, end);
             start = end;
         }
         n
+    }
+
+    /// Normalise `original[start..end]` onto the end of the text. One look
+    /// at its characters decides how: most lines of a simplified report need
+    /// no conversion, only punctuation folded, and are copied run by run.
+    fn push_piece(&mut self, piece: &mut Piece, start: usize, end: usize) {
+        let src = &self.original[start..end];
+        let mut care = false;
+        for c in src.chars() {
+            let f = flags(c);
+            if f & CONVERT != 0 {
+                piece.fill(self.original, start, end);
+                self.push_simplified(piece);
+                return;
+            }
+            care |= f & CARE != 0;
+        }
+        if care {
+            fold_runs(src, start, |run, origin| {
+                self.anchor(self.text.len(), origin);
+                self.text.push_str(run);
+            });
+        } else {
+            self.anchor(self.text.len(), start);
+            self.text.push_str(src);
+        }
     }
 
     /// Original offset of the character that starts at normalised `at`.
@@ -153,12 +178,10 @@ impl<'a> Normalised<'a> {
     /// input and aligns one to one; a piece where it does not is converted
     /// character by character instead (rare, and still right for matching).
     fn push_simplified(&mut self, piece: &Piece) {
-        if piece.text.chars().any(convertible) {
-            let converted = zhconv(&piece.text, Variant::ZhHans);
-            if converted != piece.text {
-                self.push_converted(piece, &converted);
-                return;
-            }
+        let converted = zhconv(&piece.text, Variant::ZhHans);
+        if converted != piece.text {
+            self.push_converted(piece, &converted);
+            return;
         }
         if piece.verbatim {
             // The common case: nothing folded, nothing converted. The piece
@@ -235,31 +258,12 @@ impl Piece {
             self.text.push_str(src);
             return;
         }
-        let mut i = 0;
-        // Glosses follow the character they gloss: the last one kept.
-        let mut prev: Option<char> = None;
-        while i < src.len() {
-            let c = src[i..].chars().next().expect("i is a char boundary");
-            if let Some(skip) = prev
-                .filter(|&p| is_cjk(p))
-                .and_then(|_| pinyin_gloss(&src[i..]))
-            {
-                i += skip;
-                continue;
+        fold_runs(src, start, |run, origin| {
+            for (k, c) in run.char_indices() {
+                self.text.push(c);
+                self.origin.push((origin + k) as u32);
             }
-            match fold(c) {
-                Fold::Drop => {}
-                Fold::Keep => self.keep(c, start + i),
-                Fold::To(d) => self.keep(d, start + i),
-            }
-            prev = Some(c);
-            i += c.len_utf8();
-        }
-    }
-
-    fn keep(&mut self, c: char, origin: usize) {
-        self.text.push(c);
-        self.origin.push(origin as u32);
+        });
     }
 
     /// Original offset of each character of `text`.
@@ -275,24 +279,71 @@ impl Piece {
     }
 }
 
-/// Characters that traditional → simplified conversion changes, asked of
-/// zhconv once per process (a few milliseconds): a piece with none of them
-/// is already simplified and skips the converter, the costliest step here.
-static CONVERTIBLE: LazyLock<Vec<bool>> = LazyLock::new(|| {
+/// `src` (which starts at `origin` in the original) with glosses removed and
+/// characters folded, as runs of text that map one to one onto the original
+/// from the given offset: unchanged stretches whole, folded characters one
+/// by one.
+fn fold_runs(src: &str, origin: usize, mut emit: impl FnMut(&str, usize)) {
+    let mut run = 0;
+    // Glosses follow the character they gloss: the last one not skipped.
+    let mut prev: Option<char> = None;
+    let mut i = 0;
+    while let Some(c) = src[i..].chars().next() {
+        let len = c.len_utf8();
+        if !needs_care(c) {
+            prev = Some(c);
+            i += len;
+            continue;
+        }
+        if run < i {
+            emit(&src[run..i], origin + run);
+        }
+        let gloss = prev
+            .filter(|&p| is_cjk(p))
+            .and_then(|_| pinyin_gloss(&src[i..]));
+        if let Some(skip) = gloss {
+            i += skip;
+        } else {
+            let mut buf = [0u8; 4];
+            match fold(c) {
+                Fold::Drop => {}
+                Fold::Keep => emit(&src[i..i + len], origin + i),
+                Fold::To(d) => emit(d.encode_utf8(&mut buf), origin + i),
+            }
+            prev = Some(c);
+            i += len;
+        }
+        run = i;
+    }
+    if run < src.len() {
+        emit(&src[run..], origin + run);
+    }
+}
+
+/// `flags` bits: the character needs folding or may open a gloss …
+const CARE: u8 = 1;
+/// … or traditional → simplified conversion changes it.
+const CONVERT: u8 = 2;
+
+/// The `flags` of every character of the Basic Multilingual Plane, the
+/// conversion asked of zhconv once per process (a few milliseconds): a piece
+/// with no convertible character skips the converter, the costliest step.
+static FLAGS: LazyLock<Vec<u8>> = LazyLock::new(|| {
     let mut buf = [0u8; 4];
     (0..=0xFFFF_u32)
         .map(|cp| {
-            char::from_u32(cp).is_some_and(|c| {
+            char::from_u32(cp).map_or(0, |c| {
                 let s = &*c.encode_utf8(&mut buf);
-                !c.is_ascii() && zhconv(s, Variant::ZhHans) != s
+                let convert = !c.is_ascii() && zhconv(s, Variant::ZhHans) != s;
+                u8::from(needs_care(c)) * CARE + u8::from(convert) * CONVERT
             })
         })
         .collect()
 });
 
-fn convertible(c: char) -> bool {
+fn flags(c: char) -> u8 {
     // Outside the table (rare planes): let the converter decide.
-    CONVERTIBLE.get(c as usize).copied().unwrap_or(true)
+    FLAGS.get(c as usize).copied().unwrap_or(CONVERT)
 }
 
 /// Characters that `fold` changes or that may open a pinyin gloss: a piece
