@@ -5,6 +5,8 @@
 //! engine only calls it on lines where the rule pack found something to
 //! talk about, and on heading candidates.
 
+mod prefix;
+
 use std::sync::LazyLock;
 
 use pest::Parser;
@@ -149,6 +151,11 @@ fn classify(c: char) -> Class {
     }
 }
 
+/// Where a token can begin, by two characters: worked out from the grammar
+/// once per process (see `prefix`).
+static STARTS: LazyLock<prefix::Starts> =
+    LazyLock::new(|| prefix::Starts::of(include_str!("../../grammar/report.pest"), "lead_token"));
+
 fn class(c: char) -> Class {
     CLASSES.get(c as usize).copied().unwrap_or(Class::Other)
 }
@@ -186,6 +193,7 @@ pub fn tokens(line: &str) -> Vec<Token> {
         let len = c.len_utf8();
         let kind = match class(c) {
             Class::Other => None,
+            Class::Lead if !STARTS.may_begin(c, line[i + len..].chars().next()) => None,
             Class::Lead => match token_here(line, i) {
                 Some((token, end)) => {
                     out.extend(token);

@@ -1,0 +1,266 @@
+//! Which two characters a token can begin with, worked out from the grammar
+//! itself: pest_meta reads grammar/report.pest, the file pest_derive
+//! compiles, and this module follows its rules to their first two
+//! characters.
+//!
+//! The scanner asks it before it runs pest at a lead character: most lead
+//! characters begin a token only before a few others (全年, 力争, 一季度),
+//! and a pest call that finds nothing is the dearest kind (it tries every
+//! alternative of every token rule).
+//!
+//! The analysis over-approximates, so that it can only spare pest a call
+//! that would have found nothing: a choice is the union of its branches,
+//! lookaheads are ignored, and what it does not model (PEEK, `^"…"`, Unicode
+//! classes …) may begin with any two characters.
+
+use std::collections::{BTreeSet, HashMap};
+
+use pest_meta::optimizer::OptimizedExpr as Expr;
+
+/// What one character of a prefix can be.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Sym {
+    Char(char),
+    Range(char, char),
+    Any,
+}
+
+impl Sym {
+    fn matches(self, c: char) -> bool {
+        match self {
+            Sym::Char(x) => x == c,
+            Sym::Range(lo, hi) => (lo..=hi).contains(&c),
+            Sym::Any => true,
+        }
+    }
+}
+
+/// The first two characters of each string an expression can match, or the
+/// whole string when it is shorter (then it is complete).
+type Prefixes = BTreeSet<Vec<Sym>>;
+
+fn anything() -> Prefixes {
+    [vec![], vec![Sym::Any], vec![Sym::Any, Sym::Any]].into()
+}
+
+fn empty() -> Prefixes {
+    [vec![]].into()
+}
+
+/// Where a token of one rule may begin.
+#[derive(Debug)]
+pub struct Starts {
+    /// By first character: what the second must be (`None`: the one
+    /// character is a whole token, so anything may follow).
+    by_first: HashMap<char, Vec<Option<Sym>>>,
+    /// Prefixes whose first character is a class (digits …).
+    classes: Vec<Vec<Sym>>,
+    /// The rule may match the empty string, or was not understood.
+    always: bool,
+}
+
+impl Starts {
+    /// The starts of `rule` in `grammar` (pest syntax). A grammar that does
+    /// not parse, or skips implicit whitespace, lets every position through.
+    pub fn of(grammar: &str, rule: &str) -> Starts {
+        let prefixes = match pest_meta::parse_and_optimize(grammar) {
+            Ok((_, rules)) => {
+                let rules: HashMap<&str, &Expr> =
+                    rules.iter().map(|r| (r.name.as_str(), &r.expr)).collect();
+                if rules.contains_key("WHITESPACE") || rules.contains_key("COMMENT") {
+                    anything()
+                } else {
+                    Analysis {
+                        rules,
+                        done: HashMap::new(),
+                        busy: Vec::new(),
+                    }
+                    .rule(rule)
+                }
+            }
+            Err(_) => anything(),
+        };
+        let mut starts = Starts {
+            by_first: HashMap::new(),
+            classes: Vec::new(),
+            always: false,
+        };
+        for p in prefixes {
+            match p[..] {
+                [] => starts.always = true,
+                [Sym::Char(c)] => starts.by_first.entry(c).or_default().push(None),
+                [Sym::Char(c), next] => starts.by_first.entry(c).or_default().push(Some(next)),
+                _ => starts.classes.push(p),
+            }
+        }
+        starts
+    }
+
+    /// Whether a token may begin with `c` followed by `next` (`None`: the
+    /// end of the text).
+    pub fn may_begin(&self, c: char, next: Option<char>) -> bool {
+        let second = |s: Option<Sym>| s.is_none_or(|s| next.is_some_and(|d| s.matches(d)));
+        self.always
+            || self
+                .by_first
+                .get(&c)
+                .is_some_and(|seconds| seconds.iter().any(|&s| second(s)))
+            || self
+                .classes
+                .iter()
+                .any(|p| p[0].matches(c) && second(p.get(1).copied()))
+    }
+}
+
+struct Analysis<'g> {
+    rules: HashMap<&'g str, &'g Expr>,
+    done: HashMap<String, Prefixes>,
+    /// Rules being worked out (a recursive rule gives up: `anything`).
+    busy: Vec<String>,
+}
+
+impl Analysis<'_> {
+    fn rule(&mut self, name: &str) -> Prefixes {
+        if let Some(p) = self.done.get(name) {
+            return p.clone();
+        }
+        let Some(&expr) = self.rules.get(name) else {
+            return builtin(name);
+        };
+        if self.busy.iter().any(|b| b == name) {
+            return anything();
+        }
+        self.busy.push(name.to_string());
+        let p = self.expr(expr);
+        self.busy.pop();
+        self.done.insert(name.to_string(), p.clone());
+        p
+    }
+
+    fn expr(&mut self, e: &Expr) -> Prefixes {
+        match e {
+            Expr::Str(s) => [s.chars().take(2).map(Sym::Char).collect()].into(),
+            Expr::Range(lo, hi) => match (single(lo), single(hi)) {
+                (Some(lo), Some(hi)) => [vec![Sym::Range(lo, hi)]].into(),
+                _ => anything(),
+            },
+            Expr::Ident(name) => self.rule(name),
+            Expr::PosPred(_) | Expr::NegPred(_) => empty(),
+            Expr::Seq(a, b) => {
+                let a = self.expr(a);
+                seq(&a, &self.expr(b))
+            }
+            Expr::Choice(a, b) => {
+                let mut a = self.expr(a);
+                a.extend(self.expr(b));
+                a
+            }
+            Expr::Opt(a) => {
+                let mut a = self.expr(a);
+                a.insert(vec![]);
+                a
+            }
+            Expr::Rep(a) => {
+                let a = self.expr(a);
+                let mut reps = empty();
+                loop {
+                    let more: Prefixes = reps.union(&seq(&a, &reps)).cloned().collect();
+                    if more == reps {
+                        break reps;
+                    }
+                    reps = more;
+                }
+            }
+            Expr::RestoreOnErr(a) => self.expr(a),
+            _ => anything(),
+        }
+    }
+}
+
+/// `a ~ b`: a complete prefix of `a` continues with those of `b`.
+fn seq(a: &Prefixes, b: &Prefixes) -> Prefixes {
+    let mut out = Prefixes::new();
+    for x in a {
+        if x.len() >= 2 {
+            out.insert(x.clone());
+            continue;
+        }
+        for y in b {
+            out.insert(x.iter().chain(y).take(2).copied().collect());
+        }
+    }
+    out
+}
+
+/// pest's built-in rules the grammar uses; others may be anything.
+fn builtin(name: &str) -> Prefixes {
+    match name {
+        "ANY" => [vec![Sym::Any]].into(),
+        "ASCII_DIGIT" => [vec![Sym::Range('0', '9')]].into(),
+        "SOI" | "EOI" => empty(),
+        _ => anything(),
+    }
+}
+
+/// The character of a range bound (pest_meta gives it unquoted, unescaped).
+fn single(bound: &str) -> Option<char> {
+    let mut chars = bound.chars();
+    let c = chars.next()?;
+    chars.next().is_none().then_some(c)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const GRAMMAR: &str = include_str!("../../grammar/report.pest");
+
+    #[test]
+    fn lead_tokens_of_the_report_grammar() {
+        let s = Starts::of(GRAMMAR, "lead_token");
+        // Only before what completes a token.
+        assert!(s.may_begin('全', Some('年')));
+        assert!(!s.may_begin('全', Some('面')));
+        assert!(s.may_begin('力', Some('争')));
+        assert!(!s.may_begin('力', Some('度')));
+        assert!(!s.may_begin('力', None));
+        // One character that is a token of its own: anything may follow.
+        assert!(s.may_begin('为', Some('了')));
+        assert!(s.may_begin('为', None));
+        // Digits begin numbers; a figure may open with a verb and a note.
+        assert!(s.may_begin('7', Some('月')));
+        assert!(s.may_begin('增', Some('(')));
+        // Not a lead at all.
+        assert!(!s.may_begin('的', Some('年')));
+    }
+
+    #[test]
+    fn repetition_options_and_classes() {
+        let g = r#"
+            a = { "x"? ~ ("ab" | 'c'..'d')* ~ "z" }
+            b = { &"q" ~ ANY ~ "r" }
+        "#;
+        let a = Starts::of(g, "a");
+        assert!(a.may_begin('x', Some('a')));
+        assert!(a.may_begin('x', Some('z')));
+        assert!(!a.may_begin('x', Some('b')));
+        assert!(a.may_begin('c', Some('d')));
+        assert!(a.may_begin('z', None));
+        assert!(!a.may_begin('b', Some('a')));
+        let b = Starts::of(g, "b");
+        assert!(b.may_begin('w', Some('r')));
+        assert!(!b.may_begin('w', Some('s')));
+    }
+
+    #[test]
+    fn what_it_cannot_follow_lets_everything_through() {
+        let g = r#"
+            WHITESPACE = _{ " " }
+            a = { "ab" }
+        "#;
+        assert!(Starts::of(g, "a").may_begin('q', Some('q')));
+        assert!(Starts::of("not a grammar", "a").may_begin('q', None));
+        let g = r#"r = { "a" ~ r? ~ "b" }"#;
+        assert!(Starts::of(g, "r").may_begin('a', Some('a')));
+    }
+}
