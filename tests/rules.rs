@@ -216,3 +216,39 @@ fn every_cue_word_is_in_some_example() {
         .collect();
     assert!(missing.is_empty(), "cue words with no example: {missing:?}");
 }
+
+/// One scan finds names leftmost-longest (a rejected long name does not let
+/// a shorter one inside it through) and vocabulary words overlapping; a
+/// string that is both a name and a word is both.
+#[test]
+fn one_scan_for_names_and_words() {
+    let mut sources = RuleSource::defaults();
+    sources.push(RuleSource {
+        name: "user/plan.yaml".into(),
+        text: "indicators:\n  - id: plan_count\n    aliases: [规划]\n    units: [count]\n".into(),
+    });
+    let pack = RulePack::from_sources(&sources).unwrap();
+    let text = "人均地区生产总值和地区生产总值增长,主要预期目标是,规划";
+    let hits = pack.scan(text);
+    let names: Vec<(&str, &str)> = hits
+        .names
+        .iter()
+        .map(|h| (&text[h.start..h.end], pack.targets[h.target].rule.as_str()))
+        .collect();
+    assert_eq!(names, [("地区生产总值", "gdp"), ("规划", "plan_count")]);
+    assert!(hits.names[0].start > "人均".len());
+    let words: Vec<&str> = hits.cues.iter().map(|c| &text[c.start..c.end]).collect();
+    for w in ["预期", "目标", "预期目标是", "规划"] {
+        assert!(words.contains(&w), "{w} in {words:?}");
+    }
+    assert!(
+        hits.cues
+            .iter()
+            .any(|c| pack.is_frame(c) && &text[c.start..c.end] == "预期目标是")
+    );
+    assert!(
+        hits.cues
+            .windows(2)
+            .all(|w| (w[0].start, w[0].end) <= (w[1].start, w[1].end))
+    );
+}

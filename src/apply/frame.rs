@@ -5,7 +5,7 @@
 use super::DocContext;
 use super::sentence::{Sentence, period_label};
 use crate::parse::{self, Token, TokenKind};
-use crate::rules::{Role, RulePack};
+use crate::rules::RulePack;
 
 /// Where in the report we are: the year it is dated, and whether the text
 /// now reviews the past or plans the future.
@@ -93,7 +93,7 @@ impl State {
 
     /// A sentence that sets out the year's targets opens the plan part.
     pub(super) fn open_plan(&mut self, pack: &RulePack, l: &Sentence<'_>) {
-        if !l.cues.iter().any(|c| pack.roles(c).contains(&Role::Frame)) {
+        if !l.cues.iter().any(|c| pack.is_frame(c)) {
             return;
         }
         // The statement sets out plans ("…主要预期目标是：") unless it names

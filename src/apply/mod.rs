@@ -69,9 +69,11 @@ pub fn apply(cx: &DocContext<'_>, out: &mut Vec<Indicator>, diagnostics: &mut Ve
             (year, period)
         })
         .collect();
-    let mut time = report_time(&cx.norm.text);
+    let text = cx.norm.text.as_str();
+    let hits = cx.pack.scan(text);
+    let mut time = report_time(text);
     if time.report_year.is_none() {
-        time.report_year = plan_year(cx.pack, &cx.norm.text);
+        time.report_year = plan_year(cx.pack, text, &hits.cues);
     }
     let mut state = State {
         time,
@@ -83,21 +85,14 @@ pub fn apply(cx: &DocContext<'_>, out: &mut Vec<Indicator>, diagnostics: &mut Ve
         state.frame = Frame::Past;
     }
 
-    let text = cx.norm.text.as_str();
     let mut line_start = 0;
     while line_start < text.len() {
         let line_end = memchr::memchr(b'\n', &text.as_bytes()[line_start..])
             .map_or(text.len(), |p| line_start + p);
         let line = &text[line_start..line_end];
-        let aliases = cx.pack.find_aliases(line);
-        // Cue words matter only where a name or a plan statement is.
-        let frames = cx.pack.has_frame(line);
-        let mut cues = if aliases.is_empty() && !frames {
-            Vec::new()
-        } else {
-            cx.pack.find_cues(line)
-        };
-        cues.sort_by_key(|c| (c.start, c.end));
+        let aliases = in_line(&hits.names, line_start, line_end);
+        let cues = in_line(&hits.cues, line_start, line_end);
+        let frames = cues.iter().any(|c| cx.pack.is_frame(c));
         let tokens =
             (!aliases.is_empty() || frames).then(|| line_tokens(cx.pack, line, &aliases, &cues));
         report_damaged(cx, line, line_start, tokens.as_deref(), diagnostics);
@@ -131,15 +126,67 @@ pub fn apply(cx: &DocContext<'_>, out: &mut Vec<Indicator>, diagnostics: &mut Ve
     }
 }
 
+/// A hit of a scan of the whole text.
+trait Hit: Copy {
+    fn start(&self) -> usize;
+    /// The same hit, `by` bytes earlier.
+    fn back(self, by: usize) -> Self;
+}
+
+impl Hit for AliasHit {
+    fn start(&self) -> usize {
+        self.start
+    }
+    fn back(self, by: usize) -> Self {
+        AliasHit {
+            start: self.start - by,
+            end: self.end - by,
+            ..self
+        }
+    }
+}
+
+impl Hit for CueHit {
+    fn start(&self) -> usize {
+        self.start
+    }
+    fn back(self, by: usize) -> Self {
+        CueHit {
+            start: self.start - by,
+            end: self.end - by,
+            ..self
+        }
+    }
+}
+
+/// The hits that fall in the line `[start, end)`, with offsets in the line.
+fn in_line<H: Hit>(hits: &[H], start: usize, end: usize) -> Vec<H> {
+    hits_in(hits, H::start, start, end)
+        .iter()
+        .map(|h| h.back(start))
+        .collect()
+}
+
 /// An undated report's year: the year of its first plan statement
 /// (2025年主要预期目标是…), so that the review before it is read as the year
 /// before.
-fn plan_year(pack: &RulePack, text: &str) -> Option<i32> {
-    text.lines().filter(|l| pack.has_frame(l)).find_map(|line| {
-        let frames: Vec<CueHit> = pack
-            .find_cues(line)
+fn plan_year(pack: &RulePack, text: &str, cues: &[CueHit]) -> Option<i32> {
+    let mut lines = cues.iter().filter(|c| pack.is_frame(c)).map(|c| {
+        let start = memchr::memrchr(b'\n', &text.as_bytes()[..c.start]).map_or(0, |p| p + 1);
+        let end =
+            memchr::memchr(b'\n', &text.as_bytes()[c.start..]).map_or(text.len(), |p| c.start + p);
+        (start, end)
+    });
+    // A line with two frame words is read once.
+    let mut last = None;
+    lines.find_map(|(start, end)| {
+        if last.replace(start) == Some(start) {
+            return None;
+        }
+        let line = &text[start..end];
+        let frames: Vec<CueHit> = in_line(cues, start, end)
             .into_iter()
-            .filter(|c| pack.roles(c).contains(&Role::Frame))
+            .filter(|c| pack.is_frame(c))
             .collect();
         let tokens = parse::tokens(line);
         sentence_ranges(line, &tokens)
@@ -225,7 +272,7 @@ fn line_tokens(pack: &RulePack, line: &str, aliases: &[AliasHit], cues: &[CueHit
             && (!hits_in(aliases, |a| a.start, s, e).is_empty()
                 || hits_in(cues, |c| c.start, s, e)
                     .iter()
-                    .any(|c| pack.roles(c).contains(&Role::Frame)))
+                    .any(|c| pack.is_frame(c)))
     };
     let last = spans.iter().rposition(matters).unwrap_or(0);
     let mut tokens = Vec::new();

@@ -18,7 +18,7 @@ use std::path::{Path, PathBuf};
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 
 use super::schema::{IndicatorRule, RuleFile, Vocabulary};
-use super::{Limits, PercentMeaning, Role, RuleExample, RulePack, Target};
+use super::{Limits, PercentMeaning, Role, RuleExample, RulePack, Target, WordUse};
 use crate::normalise::Normalised;
 
 /// One problem with a rule file, with where and why.
@@ -392,12 +392,6 @@ fn compile(
             }
         }
     }
-    // DFAs: the pack is small and scanning is on every line of every report.
-    let aliases = AhoCorasick::builder()
-        .kind(Some(AhoCorasickKind::DFA))
-        .match_kind(MatchKind::LeftmostLongest)
-        .build(&patterns)
-        .expect("aliases are plain strings");
     let alias_patterns = patterns;
 
     // Vocabulary words with their roles.
@@ -442,16 +436,33 @@ fn compile(
             add(w, role);
         }
     }
-    let cues = AhoCorasick::builder()
+    // One automaton for names and words, each string once with its uses.
+    let mut strings: Vec<String> = Vec::new();
+    let mut word_use: Vec<WordUse> = Vec::new();
+    let mut use_of = |w: &str| -> usize {
+        match strings.iter().position(|x| x == w) {
+            Some(i) => i,
+            None => {
+                strings.push(w.to_string());
+                word_use.push(WordUse::default());
+                strings.len() - 1
+            }
+        }
+    };
+    let alias_uses: Vec<usize> = alias_patterns.iter().map(|a| use_of(a)).collect();
+    let cue_uses: Vec<usize> = words.iter().map(|w| use_of(w)).collect();
+    for (&u, &target) in alias_uses.iter().zip(&alias_target) {
+        word_use[u].target.get_or_insert(target);
+    }
+    for (word, &u) in cue_uses.iter().enumerate() {
+        word_use[u].cue = Some(word);
+    }
+    // A DFA: the pack is small and the scan covers every byte of every report.
+    let words = AhoCorasick::builder()
         .kind(Some(AhoCorasickKind::DFA))
         .match_kind(MatchKind::Standard)
-        .build(&words)
-        .expect("cue words are plain strings");
-
-    let frames = AhoCorasick::builder()
-        .kind(Some(AhoCorasickKind::DFA))
-        .build(vocab.frame.iter().flatten().map(|w| norm(w)))
-        .expect("frame words are plain strings");
+        .build(&strings)
+        .expect("names and words are plain strings");
 
     let mut patterns_of = |list: &Option<Vec<String>>| -> Vec<String> {
         let list = list.clone().unwrap_or_default();
@@ -496,12 +507,10 @@ fn compile(
     }
     RulePack {
         targets,
-        aliases,
+        words,
+        word_use,
         alias_patterns,
-        alias_target,
-        cues,
         cue_roles: roles,
-        frames,
         bounds: invert(&vocab.bounds),
         tiers: invert(&vocab.tiers),
         verbs: invert(&vocab.verbs),

@@ -59,13 +59,13 @@ pub struct Target {
 #[derive(Debug)]
 pub struct RulePack {
     pub targets: Vec<Target>,
-    aliases: AhoCorasick,
+    /// Indicator names and vocabulary words in one automaton: a text is
+    /// scanned once for both (the scan is a large part of the run time).
+    words: AhoCorasick,
+    /// What each pattern of `words` is.
+    word_use: Vec<WordUse>,
     alias_patterns: Vec<String>,
-    alias_target: Vec<usize>,
-    cues: AhoCorasick,
     cue_roles: Vec<Vec<Role>>,
-    /// The plan-statement words alone, to test lines cheaply.
-    frames: AhoCorasick,
     bounds: HashMap<String, Bound>,
     tiers: HashMap<String, Tier>,
     verbs: HashMap<String, VerbClass>,
@@ -86,6 +86,25 @@ pub struct RuleExample {
     pub rule: Option<String>,
     pub file: String,
     pub example: Example,
+}
+
+/// A pattern of the pack's automaton: an indicator name (its target), a
+/// vocabulary word (its index in `cue_roles`), or both.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct WordUse {
+    pub(crate) target: Option<usize>,
+    pub(crate) cue: Option<usize>,
+}
+
+/// What a scan of a text found, in text order.
+#[derive(Debug, Default)]
+pub struct Hits {
+    /// Indicator names, leftmost-longest, minus the ones a rule's
+    /// `not_after` / `not_before` rejects.
+    pub names: Vec<AliasHit>,
+    /// Vocabulary words, overlapping (目标 inside 预期目标 counts), by
+    /// (start, end).
+    pub cues: Vec<CueHit>,
 }
 
 /// A hit of an indicator name in normalised text.
@@ -132,45 +151,57 @@ impl RulePack {
         out
     }
 
-    /// Indicator names in `text`, leftmost-longest, minus the ones that a
-    /// rule's `not_after` / `not_before` rejects.
+    /// Indicator names and vocabulary words in `text`, in one pass.
+    pub fn scan(&self, text: &str) -> Hits {
+        let mut hits = Hits::default();
+        for m in self.words.find_overlapping_iter(text) {
+            let (start, end) = (m.start(), m.end());
+            let used = self.word_use[m.pattern().as_usize()];
+            if let Some(target) = used.target {
+                hits.names.push(AliasHit { start, end, target });
+            }
+            if let Some(word) = used.cue {
+                hits.cues.push(CueHit { start, end, word });
+            }
+        }
+        hits.cues.sort_by_key(|c| (c.start, c.end));
+        // Names are read leftmost-longest: at the leftmost start the longest
+        // name, then on from its end.
+        hits.names
+            .sort_by_key(|a| (a.start, std::cmp::Reverse(a.end)));
+        let mut from = 0;
+        hits.names.retain(|a| {
+            let first = a.start >= from;
+            if first {
+                from = a.end;
+            }
+            first
+        });
+        hits.names.retain(|a| {
+            let t = &self.targets[a.target];
+            !(t.not_after
+                .iter()
+                .any(|w| text[..a.start].ends_with(w.as_str()))
+                || t.not_before
+                    .iter()
+                    .any(|w| text[a.end..].starts_with(w.as_str())))
+        });
+        hits
+    }
+
+    /// Indicator names in `text` (see [`Hits::names`]).
     pub fn find_aliases(&self, text: &str) -> Vec<AliasHit> {
-        self.aliases
-            .find_iter(text)
-            .filter_map(|m| {
-                let target = self.alias_target[m.pattern().as_usize()];
-                let t = &self.targets[target];
-                let before = &text[..m.start()];
-                let after = &text[m.end()..];
-                if t.not_after.iter().any(|w| before.ends_with(w.as_str()))
-                    || t.not_before.iter().any(|w| after.starts_with(w.as_str()))
-                {
-                    return None;
-                }
-                Some(AliasHit {
-                    start: m.start(),
-                    end: m.end(),
-                    target,
-                })
-            })
-            .collect()
+        self.scan(text).names
     }
 
-    /// Vocabulary words in `text`, overlapping (目标 inside 预期目标 counts).
+    /// Vocabulary words in `text` (see [`Hits::cues`]).
     pub fn find_cues(&self, text: &str) -> Vec<CueHit> {
-        self.cues
-            .find_overlapping_iter(text)
-            .map(|m| CueHit {
-                start: m.start(),
-                end: m.end(),
-                word: m.pattern().as_usize(),
-            })
-            .collect()
+        self.scan(text).cues
     }
 
-    /// Whether `text` holds a plan-statement word (vocabulary `frame`).
-    pub fn has_frame(&self, text: &str) -> bool {
-        self.frames.is_match(text)
+    /// Whether a vocabulary word is a plan-statement word (`frame`).
+    pub fn is_frame(&self, hit: &CueHit) -> bool {
+        self.roles(hit).contains(&Role::Frame)
     }
 
     pub fn roles(&self, hit: &CueHit) -> &[Role] {
