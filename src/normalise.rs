@@ -43,29 +43,23 @@ impl<'a> Normalised<'a> {
         n
     }
 
-    /// Normalise `original[start..end]` onto the end of the text. One look
-    /// at its characters decides how: most lines of a simplified report need
-    /// no conversion, only punctuation folded, and are copied run by run.
+    /// Normalise `original[start..end]` onto the end of the text. Most
+    /// lines of a simplified report need no conversion, only punctuation
+    /// folded: they are copied run by run in one pass, which stops at the
+    /// first character to convert.
     fn push_piece(&mut self, piece: &mut Piece, start: usize, end: usize) {
         let src = &self.original[start..end];
-        let mut care = false;
-        for c in src.chars() {
-            let f = flags(c);
-            if f & CONVERT != 0 {
-                piece.fill(self.original, start, end);
-                self.push_simplified(piece);
-                return;
-            }
-            care |= f & CARE != 0;
-        }
-        if care {
-            fold_runs(src, start, |run, origin| {
-                self.anchor(self.text.len(), origin);
-                self.text.push_str(run);
-            });
-        } else {
-            self.anchor(self.text.len(), start);
-            self.text.push_str(src);
+        let (text_len, anchors_len) = (self.text.len(), self.anchors.len());
+        let folded = fold_runs(src, start, true, |run, origin| {
+            self.anchor(self.text.len(), origin);
+            self.text.push_str(run);
+        });
+        if !folded {
+            // A character to convert: undo, and take the converter's path.
+            self.text.truncate(text_len);
+            self.anchors.truncate(anchors_len);
+            piece.fill(self.original, start, end);
+            self.push_simplified(piece);
         }
     }
 
@@ -258,7 +252,7 @@ impl Piece {
             self.text.push_str(src);
             return;
         }
-        fold_runs(src, start, |run, origin| {
+        fold_runs(src, start, false, |run, origin| {
             for (k, c) in run.char_indices() {
                 self.text.push(c);
                 self.origin.push((origin + k) as u32);
@@ -282,15 +276,25 @@ impl Piece {
 /// `src` (which starts at `origin` in the original) with glosses removed and
 /// characters folded, as runs of text that map one to one onto the original
 /// from the given offset: unchanged stretches whole, folded characters one
-/// by one.
-fn fold_runs(src: &str, origin: usize, mut emit: impl FnMut(&str, usize)) {
+/// by one. With `stop_to_convert`, stops (and says `false`) at the first
+/// character that traditional → simplified conversion changes.
+fn fold_runs(
+    src: &str,
+    origin: usize,
+    stop_to_convert: bool,
+    mut emit: impl FnMut(&str, usize),
+) -> bool {
     let mut run = 0;
     // Glosses follow the character they gloss: the last one not skipped.
     let mut prev: Option<char> = None;
     let mut i = 0;
     while let Some(c) = src[i..].chars().next() {
         let len = c.len_utf8();
-        if !needs_care(c) {
+        let f = flags(c);
+        if stop_to_convert && f & CONVERT != 0 {
+            return false;
+        }
+        if f & CARE == 0 {
             prev = Some(c);
             i += len;
             continue;
@@ -318,6 +322,7 @@ fn fold_runs(src: &str, origin: usize, mut emit: impl FnMut(&str, usize)) {
     if run < src.len() {
         emit(&src[run..], origin + run);
     }
+    true
 }
 
 /// `flags` bits: the character needs folding or may open a gloss …
