@@ -25,13 +25,6 @@ pub fn headings(norm: &Normalised) -> Vec<Heading> {
         let line = &text[line_start..line_end];
         for at in candidates(line) {
             let rest = &line[at..];
-            // Most sentences start with a character no marker starts with;
-            // skip them before asking the grammar (a failed parse is costly).
-            if !rest.starts_with(|c: char| {
-                c.is_ascii_digit() || c == '(' || parse::cn_value(&c.to_string()).is_some()
-            }) {
-                continue;
-            }
             let Some((level, marker_len)) = parse::heading(rest) else {
                 continue;
             };

@@ -151,10 +151,16 @@ fn classify(c: char) -> Class {
     }
 }
 
+const GRAMMAR: &str = include_str!("../../grammar/report.pest");
+
 /// Where a token can begin, by two characters: worked out from the grammar
 /// once per process (see `prefix`).
 static STARTS: LazyLock<prefix::Starts> =
-    LazyLock::new(|| prefix::Starts::of(include_str!("../../grammar/report.pest"), "lead_token"));
+    LazyLock::new(|| prefix::Starts::of(GRAMMAR, "lead_token"));
+
+/// The same for section markers: most sentences begin with none.
+static HEADING_STARTS: LazyLock<prefix::Starts> =
+    LazyLock::new(|| prefix::Starts::of(GRAMMAR, "heading"));
 
 fn class(c: char) -> Class {
     CLASSES.get(c as usize).copied().unwrap_or(Class::Other)
@@ -406,6 +412,10 @@ pub fn cn_value(s: &str) -> Option<u32> {
 
 /// A section marker at the start of `text`: (level, marker text, marker length).
 pub fn heading(text: &str) -> Option<(u8, usize)> {
+    let mut chars = text.chars();
+    if !HEADING_STARTS.may_begin(chars.next()?, chars.next()) {
+        return None;
+    }
     let pair = ReportGrammar::parse(Rule::heading, head(text, 48))
         .ok()?
         .next()?;
