@@ -284,19 +284,24 @@ fn fold_runs(
     stop_to_convert: bool,
     mut emit: impl FnMut(&str, usize),
 ) -> bool {
+    // This loop sees every character of every report: a table lookup
+    // each, and work only at the characters it must change.
+    let table = &*FLAGS;
     let mut run = 0;
     // Glosses follow the character they gloss: the last one not skipped.
     let mut prev: Option<char> = None;
-    let mut i = 0;
-    while let Some(c) = src[i..].chars().next() {
-        let len = c.len_utf8();
-        let f = flags(c);
+    let mut skip_to = 0;
+    for (i, c) in src.char_indices() {
+        if i < skip_to {
+            continue;
+        }
+        // Outside the table (rare planes): let the converter decide.
+        let f = table.get(c as usize).copied().unwrap_or(CONVERT);
         if stop_to_convert && f & CONVERT != 0 {
             return false;
         }
         if f & CARE == 0 {
             prev = Some(c);
-            i += len;
             continue;
         }
         if run < i {
@@ -306,18 +311,19 @@ fn fold_runs(
             .filter(|&p| is_cjk(p))
             .and_then(|_| pinyin_gloss(&src[i..]));
         if let Some(skip) = gloss {
-            i += skip;
-        } else {
-            let mut buf = [0u8; 4];
-            match fold(c) {
-                Fold::Drop => {}
-                Fold::Keep => emit(&src[i..i + len], origin + i),
-                Fold::To(d) => emit(d.encode_utf8(&mut buf), origin + i),
-            }
-            prev = Some(c);
-            i += len;
+            skip_to = i + skip;
+            run = skip_to;
+            continue;
         }
-        run = i;
+        let mut buf = [0u8; 4];
+        let len = c.len_utf8();
+        match fold(c) {
+            Fold::Drop => {}
+            Fold::Keep => emit(&src[i..i + len], origin + i),
+            Fold::To(d) => emit(d.encode_utf8(&mut buf), origin + i),
+        }
+        prev = Some(c);
+        run = i + len;
     }
     if run < src.len() {
         emit(&src[run..], origin + run);
@@ -345,11 +351,6 @@ static FLAGS: LazyLock<Vec<u8>> = LazyLock::new(|| {
         })
         .collect()
 });
-
-fn flags(c: char) -> u8 {
-    // Outside the table (rare planes): let the converter decide.
-    FLAGS.get(c as usize).copied().unwrap_or(CONVERT)
-}
 
 /// Characters that `fold` changes or that may open a pinyin gloss: a piece
 /// without any is copied as it is.
