@@ -69,13 +69,41 @@ impl Filter {
     }
 }
 
-/// One document as read: its name, its bytes (or why they could not be
-/// read), and how many bytes of input it accounts for (for progress).
+/// One document as the reader hands it on: its name, and its bytes or
+/// where to get them.
 #[derive(Debug)]
-pub struct Document {
-    pub name: String,
-    pub bytes: Result<Vec<u8>, String>,
-    pub disk_bytes: u64,
+struct Document {
+    name: String,
+    content: Content,
+}
+
+#[derive(Debug)]
+enum Content {
+    /// Read already (an archive entry, stdin), with how many bytes of input
+    /// it accounts for (for progress: an entry's compressed size).
+    Read { bytes: Vec<u8>, disk_bytes: u64 },
+    /// A file, read by the worker that processes it: reads run in parallel,
+    /// and the buffer is freed by the thread that allocated it.
+    File(PathBuf),
+    /// Could not be read, and why.
+    Failed(String),
+}
+
+impl Content {
+    /// The bytes (or why there are none) and the input bytes they stand for.
+    fn load(self) -> (Result<Vec<u8>, String>, u64) {
+        match self {
+            Content::Read { bytes, disk_bytes } => (Ok(bytes), disk_bytes),
+            Content::File(path) => match std::fs::read(path) {
+                Ok(bytes) => {
+                    let n = bytes.len() as u64;
+                    (Ok(bytes), n)
+                }
+                Err(e) => (Err(e.to_string()), 0),
+            },
+            Content::Failed(why) => (Err(why), 0),
+        }
+    }
 }
 
 /// What one document gave, handed back in input order.
@@ -139,7 +167,8 @@ pub fn run(
         scope.spawn(move || {
             pool.install(|| {
                 doc_rx.into_iter().par_bridge().for_each(|(seq, doc)| {
-                    let result = match doc.bytes {
+                    let (bytes, disk_bytes) = doc.content.load();
+                    let result = match bytes {
                         Ok(bytes) => crate::process(pack, &doc.name, &bytes, encoding.as_deref()),
                         Err(why) => Err(Diagnostic {
                             doc: doc.name.clone(),
@@ -154,7 +183,7 @@ pub fn run(
                         Done {
                             name: doc.name,
                             result,
-                            disk_bytes: doc.disk_bytes,
+                            disk_bytes,
                         },
                     ));
                 });
@@ -206,15 +235,9 @@ fn read_all(
         let go_on = match input {
             Input::Stdin => {
                 let mut buf = Vec::new();
-                let bytes = io::stdin()
-                    .read_to_end(&mut buf)
-                    .map(|_| buf)
-                    .map_err(|e| e.to_string());
-                let disk_bytes = bytes.as_ref().map_or(0, |b| b.len() as u64);
                 emit(Document {
                     name: "-".into(),
-                    bytes,
-                    disk_bytes,
+                    content: read(io::stdin().read_to_end(&mut buf), buf),
                 })
             }
             Input::Path(p) if p.is_dir() => walk(&p).all(|entry| match entry {
@@ -257,18 +280,25 @@ fn walk(dir: &Path) -> impl Iterator<Item = Result<PathBuf, (String, String)>> +
 fn failed(name: String, why: String) -> Document {
     Document {
         name,
-        bytes: Err(why),
-        disk_bytes: 0,
+        content: Content::Failed(why),
     }
 }
 
 fn read_file(path: &Path) -> Document {
-    let bytes = std::fs::read(path).map_err(|e| e.to_string());
-    let disk_bytes = bytes.as_ref().map_or(0, |b| b.len() as u64);
     Document {
         name: path.display().to_string(),
-        bytes,
-        disk_bytes,
+        content: Content::File(path.to_path_buf()),
+    }
+}
+
+/// The content that a `read_to_end` into `buf` gave.
+fn read(outcome: io::Result<usize>, buf: Vec<u8>) -> Content {
+    match outcome {
+        Ok(_) => Content::Read {
+            disk_bytes: buf.len() as u64,
+            bytes: buf,
+        },
+        Err(e) => Content::Failed(e.to_string()),
     }
 }
 
@@ -321,22 +351,17 @@ fn read_archive(path: &Path, filter: &Filter, emit: &mut impl FnMut(Document) ->
                             continue;
                         }
                         let mut buf = Vec::with_capacity(entry.size().min(64 << 20) as usize);
-                        let bytes = entry
-                            .read_to_end(&mut buf)
-                            .map(|_| buf)
-                            .map_err(|e| e.to_string());
-                        Document {
-                            name,
-                            bytes,
-                            disk_bytes: entry.compressed_size(),
-                        }
+                        let content = match read(entry.read_to_end(&mut buf), buf) {
+                            Content::Read { bytes, .. } => Content::Read {
+                                bytes,
+                                disk_bytes: entry.compressed_size(),
+                            },
+                            other => other,
+                        };
+                        Document { name, content }
                     }
                     Ok(_) => continue,
-                    Err(e) => Document {
-                        name: format!("{archive}!#{i}"),
-                        bytes: Err(e.to_string()),
-                        disk_bytes: 0,
-                    },
+                    Err(e) => failed(format!("{archive}!#{i}"), e.to_string()),
                 };
                 if !emit(doc) {
                     return false;
@@ -384,15 +409,9 @@ fn read_tar(
                     continue;
                 }
                 let mut buf = Vec::new();
-                let bytes = e
-                    .read_to_end(&mut buf)
-                    .map(|_| buf)
-                    .map_err(|e| e.to_string());
-                let disk_bytes = e.header().size().unwrap_or(0);
                 Document {
                     name,
-                    bytes,
-                    disk_bytes,
+                    content: read(e.read_to_end(&mut buf), buf),
                 }
             }
             Ok(_) => continue,
