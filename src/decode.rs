@@ -74,7 +74,7 @@ pub fn decode(bytes: &[u8], name: &str, forced: Option<&str>) -> Result<Decoded,
 /// CRLF and lone CR become LF, as an HTML parser does, so that offsets do
 /// not depend on where a file was saved.
 fn unix_lines(text: String) -> String {
-    if !text.contains('\r') {
+    if memchr::memchr(b'\r', text.as_bytes()).is_none() {
         return text;
     }
     text.replace("\r\n", "\n").replace('\r', "\n")

@@ -53,7 +53,12 @@ pub fn headings(norm: &Normalised) -> Vec<Heading> {
 fn candidates(line: &str) -> Vec<usize> {
     let skip_blank = |from: usize| from + line[from..].len() - line[from..].trim_start().len();
     let mut at = vec![skip_blank(0)];
-    for (i, _) in line.match_indices('。') {
+    // 。 by its first byte (E3, shared only with other CJK punctuation):
+    // `match_indices` looks for its last, which half of all characters end in.
+    let bytes = line.as_bytes();
+    let stops =
+        memchr::memchr_iter(0xE3, bytes).filter(|&i| bytes[i..].starts_with("。".as_bytes()));
+    for i in stops {
         let next = skip_blank(i + '。'.len_utf8());
         if next < line.len() {
             at.push(next);

@@ -34,6 +34,9 @@ pub(super) struct Sentence<'a> {
     clauses: Vec<usize>,
     /// Time as of each clause's start, from clause-opening time words.
     clause_time: Vec<TimeState>,
+    /// No token but its end: no figure and no time word, so none of the
+    /// tables above (most sentences of a line that names an indicator).
+    plain: bool,
 }
 
 impl<'a> Sentence<'a> {
@@ -50,6 +53,21 @@ impl<'a> Sentence<'a> {
         paragraph: &TimeState,
     ) -> Sentence<'a> {
         let (s0, len) = (range.0, range.1 - range.0);
+        if tokens.iter().all(|t| t.kind == TokenKind::Terminator) {
+            return Sentence {
+                line,
+                base,
+                range,
+                tokens,
+                aliases,
+                cues,
+                depth: Vec::new(),
+                content: Vec::new(),
+                clauses: vec![s0],
+                clause_time: vec![paragraph.clone()],
+                plain: true,
+            };
+        }
         let mut covered = vec![false; len];
         let mut mark =
             |s: usize, e: usize| covered[s - s0..e - s0].iter_mut().for_each(|b| *b = true);
@@ -101,7 +119,11 @@ impl<'a> Sentence<'a> {
         let mut last = 0;
         for (i, c) in text.char_indices() {
             content[last..=i].iter_mut().for_each(|b| *b = count);
-            if !covered[i] && (is_cjk(c) || c.is_alphanumeric()) {
+            if !covered[i]
+                && (c.is_ascii_alphanumeric()
+                    || is_cjk(c)
+                    || (!c.is_ascii() && c.is_alphanumeric()))
+            {
                 count += 1;
             }
             last = i + 1;
@@ -118,6 +140,7 @@ impl<'a> Sentence<'a> {
             content,
             clauses,
             clause_time: Vec::new(),
+            plain: false,
         };
         // Time as of each clause start: the paragraph's, then the time words
         // that open a clause of this sentence.
@@ -147,7 +170,7 @@ impl<'a> Sentence<'a> {
         date_year: Option<i32>,
         mut time: TimeState,
     ) -> TimeState {
-        for t in self.tokens {
+        for t in self.tokens.iter().filter(|_| !self.plain) {
             let c = self.clause_start(t.start);
             if self.opens_clause(c, t.start) && !self.after_comparison(pack, c, t.start) {
                 time.take(pack, date_year, t, false);
@@ -211,6 +234,9 @@ impl<'a> Sentence<'a> {
         heading_time: &[(Option<i32>, Option<String>)],
         out: &mut Vec<Indicator>,
     ) {
+        if self.plain {
+            return;
+        }
         let pack = cx.pack;
         let line_no = cx
             .lines
