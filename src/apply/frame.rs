@@ -43,8 +43,9 @@ pub fn report_time(text: &str) -> ReportTime {
             }
         });
     let title = lines.next().map(parse::tokens).unwrap_or_default();
+    // Below the title, only a date is looked for.
     let date = std::iter::once(title.clone())
-        .chain(lines.map(parse::tokens))
+        .chain(lines.filter(|l| parse::may_hold_time(l)).map(parse::tokens))
         .flatten()
         .find_map(|t| match t.kind {
             TokenKind::Date(y) => Some(y),

@@ -57,6 +57,9 @@ pub fn apply(cx: &DocContext<'_>, out: &mut Vec<Indicator>, diagnostics: &mut Ve
         .iter()
         .map(|h| {
             let title = &cx.norm.text[h.marker_end..h.title_end];
+            if !parse::may_hold_time(title) {
+                return (None, None);
+            }
             let toks = parse::tokens(title);
             let year = toks.iter().find_map(|t| match t.kind {
                 TokenKind::Year(y) | TokenKind::Date(y) => Some(y),
@@ -188,14 +191,12 @@ fn plan_year(pack: &RulePack, text: &str, cues: &[CueHit]) -> Option<i32> {
             .into_iter()
             .filter(|c| pack.is_frame(c))
             .collect();
-        let tokens = parse::tokens(line);
-        sentence_ranges(line, &tokens)
+        parse::sentences(line)
             .into_iter()
-            .filter(|&(s, e)| frames.iter().any(|c| c.start >= s && c.end <= e))
-            .find_map(|(s, e)| {
-                tokens
-                    .iter()
-                    .filter(|t| t.start >= s && t.end <= e)
+            .filter(|&(s, e, _)| frames.iter().any(|c| c.start >= s && c.end <= e))
+            .find_map(|(s, e, _)| {
+                parse::tokens(&line[s..e])
+                    .into_iter()
                     .find_map(|t| match t.kind {
                         TokenKind::Year(y) => Some(y),
                         _ => None,

@@ -151,16 +151,31 @@ fn classify(c: char) -> Class {
     }
 }
 
-const GRAMMAR: &str = include_str!("../../grammar/report.pest");
+/// Where the grammar's tokens can begin, by two characters: worked out from
+/// grammar/report.pest once per process (see `prefix`).
+struct Starts {
+    /// Any token of a line.
+    token: prefix::Starts,
+    /// A section marker: most sentences begin with none.
+    heading: prefix::Starts,
+    /// A word of time: a year, a date, a period.
+    time: prefix::Starts,
+}
 
-/// Where a token can begin, by two characters: worked out from the grammar
-/// once per process (see `prefix`).
-static STARTS: LazyLock<prefix::Starts> =
-    LazyLock::new(|| prefix::Starts::of(GRAMMAR, "lead_token"));
+static STARTS: LazyLock<Starts> = LazyLock::new(|| {
+    let grammar = prefix::Grammar::new(include_str!("../../grammar/report.pest"));
+    Starts {
+        token: grammar.starts(&["lead_token"]),
+        heading: grammar.starts(&["heading"]),
+        time: grammar.starts(&["date", "year", "period"]),
+    }
+});
 
-/// The same for section markers: most sentences begin with none.
-static HEADING_STARTS: LazyLock<prefix::Starts> =
-    LazyLock::new(|| prefix::Starts::of(GRAMMAR, "heading"));
+/// Whether `text` may hold a year, a date or a period (a heading's title
+/// that holds none need not be tokenised).
+pub fn may_hold_time(text: &str) -> bool {
+    STARTS.time.anywhere(text)
+}
 
 fn class(c: char) -> Class {
     CLASSES.get(c as usize).copied().unwrap_or(Class::Other)
@@ -199,7 +214,7 @@ pub fn tokens(line: &str) -> Vec<Token> {
         let len = c.len_utf8();
         let kind = match class(c) {
             Class::Other => None,
-            Class::Lead if !STARTS.may_begin(c, line[i + len..].chars().next()) => None,
+            Class::Lead if !STARTS.token.may_begin(c, line[i + len..].chars().next()) => None,
             Class::Lead => match token_here(line, i) {
                 Some((token, end)) => {
                     out.extend(token);
@@ -413,7 +428,7 @@ pub fn cn_value(s: &str) -> Option<u32> {
 /// A section marker at the start of `text`: (level, marker text, marker length).
 pub fn heading(text: &str) -> Option<(u8, usize)> {
     let mut chars = text.chars();
-    if !HEADING_STARTS.may_begin(chars.next()?, chars.next()) {
+    if !STARTS.heading.may_begin(chars.next()?, chars.next()) {
         return None;
     }
     let pair = ReportGrammar::parse(Rule::heading, head(text, 48))

@@ -15,7 +15,7 @@
 
 use std::collections::{BTreeSet, HashMap};
 
-use pest_meta::optimizer::OptimizedExpr as Expr;
+use pest_meta::optimizer::{OptimizedExpr as Expr, OptimizedRule};
 
 /// What one character of a prefix can be.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -47,40 +47,41 @@ fn empty() -> Prefixes {
     [vec![]].into()
 }
 
-/// Where a token of one rule may begin.
-#[derive(Debug)]
-pub struct Starts {
-    /// By first character: what the second must be (`None`: the one
-    /// character is a whole token, so anything may follow).
-    by_first: HashMap<char, Vec<Option<Sym>>>,
-    /// Prefixes whose first character is a class (digits …).
-    classes: Vec<Vec<Sym>>,
-    /// The rule may match the empty string, or was not understood.
-    always: bool,
+/// A grammar, read once for the starts of its rules.
+pub struct Grammar {
+    /// `None`: the grammar does not parse, or skips implicit whitespace
+    /// (which this analysis does not follow): every position may begin.
+    rules: Option<Vec<OptimizedRule>>,
 }
 
-impl Starts {
-    /// The starts of `rule` in `grammar` (pest syntax). A grammar that does
-    /// not parse, or skips implicit whitespace, lets every position through.
-    pub fn of(grammar: &str, rule: &str) -> Starts {
-        let prefixes = match pest_meta::parse_and_optimize(grammar) {
-            Ok((_, rules)) => {
-                let rules: HashMap<&str, &Expr> =
-                    rules.iter().map(|r| (r.name.as_str(), &r.expr)).collect();
-                if rules.contains_key("WHITESPACE") || rules.contains_key("COMMENT") {
-                    anything()
-                } else {
-                    Analysis {
-                        rules,
-                        done: HashMap::new(),
-                        busy: Vec::new(),
-                    }
-                    .rule(rule)
-                }
+impl Grammar {
+    pub fn new(grammar: &str) -> Grammar {
+        let rules = pest_meta::parse_and_optimize(grammar)
+            .ok()
+            .map(|(_, rules)| rules)
+            .filter(|rules| {
+                !rules
+                    .iter()
+                    .any(|r| r.name == "WHITESPACE" || r.name == "COMMENT")
+            });
+        Grammar { rules }
+    }
+
+    /// Where a token of any of `rules` may begin.
+    pub fn starts(&self, rules: &[&str]) -> Starts {
+        let prefixes = match &self.rules {
+            Some(all) => {
+                let mut analysis = Analysis {
+                    rules: all.iter().map(|r| (r.name.as_str(), &r.expr)).collect(),
+                    done: HashMap::new(),
+                    busy: Vec::new(),
+                };
+                rules.iter().flat_map(|r| analysis.rule(r)).collect()
             }
-            Err(_) => anything(),
+            None => anything(),
         };
         let mut starts = Starts {
+            firsts: vec![0; 0x10000 / 64],
             by_first: HashMap::new(),
             classes: Vec::new(),
             always: false,
@@ -93,12 +94,53 @@ impl Starts {
                 _ => starts.classes.push(p),
             }
         }
+        for cp in 0..0x10000_u32 {
+            let begins = char::from_u32(cp).is_some_and(|c| {
+                starts.by_first.contains_key(&c) || starts.classes.iter().any(|p| p[0].matches(c))
+            });
+            if begins {
+                starts.firsts[cp as usize / 64] |= 1 << (cp % 64);
+            }
+        }
         starts
+    }
+}
+
+/// Where a token of some rules may begin.
+#[derive(Debug)]
+pub struct Starts {
+    /// A bit for each character of the Basic Multilingual Plane that may
+    /// begin something: most characters are answered here.
+    firsts: Vec<u64>,
+    /// By first character: what the second must be (`None`: the one
+    /// character is a whole token, so anything may follow).
+    by_first: HashMap<char, Vec<Option<Sym>>>,
+    /// Prefixes whose first character is a class (digits …).
+    classes: Vec<Vec<Sym>>,
+    /// A rule may match the empty string, or was not understood.
+    always: bool,
+}
+
+impl Starts {
+    /// Whether a token may begin anywhere in `text`: when not, the grammar
+    /// cannot find one there, and need not be asked.
+    pub fn anywhere(&self, text: &str) -> bool {
+        let mut chars = text.chars().peekable();
+        while let Some(c) = chars.next() {
+            if self.may_begin(c, chars.peek().copied()) {
+                return true;
+            }
+        }
+        false
     }
 
     /// Whether a token may begin with `c` followed by `next` (`None`: the
     /// end of the text).
     pub fn may_begin(&self, c: char, next: Option<char>) -> bool {
+        let cp = c as usize;
+        if cp < 0x10000 && self.firsts[cp / 64] & (1 << (cp % 64)) == 0 {
+            return self.always;
+        }
         let second = |s: Option<Sym>| s.is_none_or(|s| next.is_some_and(|d| s.matches(d)));
         self.always
             || self
@@ -217,7 +259,7 @@ mod tests {
 
     #[test]
     fn lead_tokens_of_the_report_grammar() {
-        let s = Starts::of(GRAMMAR, "lead_token");
+        let s = Grammar::new(GRAMMAR).starts(&["lead_token"]);
         // Only before what completes a token.
         assert!(s.may_begin('全', Some('年')));
         assert!(!s.may_begin('全', Some('面')));
@@ -240,14 +282,19 @@ mod tests {
             a = { "x"? ~ ("ab" | 'c'..'d')* ~ "z" }
             b = { &"q" ~ ANY ~ "r" }
         "#;
-        let a = Starts::of(g, "a");
+        let g = Grammar::new(g);
+        let a = g.starts(&["a"]);
         assert!(a.may_begin('x', Some('a')));
         assert!(a.may_begin('x', Some('z')));
         assert!(!a.may_begin('x', Some('b')));
         assert!(a.may_begin('c', Some('d')));
         assert!(a.may_begin('z', None));
         assert!(!a.may_begin('b', Some('a')));
-        let b = Starts::of(g, "b");
+        let b = g.starts(&["b"]);
+        assert!(b.anywhere("xxqr"));
+        assert!(!b.anywhere("xxqs"));
+        let ab = g.starts(&["a", "b"]);
+        assert!(ab.may_begin('x', Some('a')) && ab.may_begin('w', Some('r')));
         assert!(b.may_begin('w', Some('r')));
         assert!(!b.may_begin('w', Some('s')));
     }
@@ -258,9 +305,13 @@ mod tests {
             WHITESPACE = _{ " " }
             a = { "ab" }
         "#;
-        assert!(Starts::of(g, "a").may_begin('q', Some('q')));
-        assert!(Starts::of("not a grammar", "a").may_begin('q', None));
+        assert!(Grammar::new(g).starts(&["a"]).may_begin('q', Some('q')));
+        assert!(
+            Grammar::new("not a grammar")
+                .starts(&["a"])
+                .may_begin('q', None)
+        );
         let g = r#"r = { "a" ~ r? ~ "b" }"#;
-        assert!(Starts::of(g, "r").may_begin('a', Some('a')));
+        assert!(Grammar::new(g).starts(&["r"]).may_begin('a', Some('a')));
     }
 }
