@@ -1,6 +1,8 @@
 //! The outline stage: numbered headings, including those that begin in the
 //! middle of a line right after a sentence ends.
 
+use std::sync::LazyLock;
+
 use crate::normalise::Normalised;
 use crate::parse;
 
@@ -48,17 +50,17 @@ pub fn headings(norm: &Normalised) -> Vec<Heading> {
     found
 }
 
+static STOP: LazyLock<memchr::memmem::Finder<'static>> =
+    LazyLock::new(|| memchr::memmem::Finder::new("。"));
+
 /// Offsets in a line where a heading may begin: its first non-blank
 /// character, and the first non-blank character after each 。.
 fn candidates(line: &str) -> Vec<usize> {
     let skip_blank = |from: usize| from + line[from..].len() - line[from..].trim_start().len();
     let mut at = vec![skip_blank(0)];
-    // 。 by its first byte (E3, shared only with other CJK punctuation):
-    // `match_indices` looks for its last, which half of all characters end in.
-    let bytes = line.as_bytes();
-    let stops =
-        memchr::memchr_iter(0xE3, bytes).filter(|&i| bytes[i..].starts_with("。".as_bytes()));
-    for i in stops {
+    // memmem, not `match_indices`: std looks for 。's last byte, which half
+    // of all characters end in.
+    for i in STOP.find_iter(line.as_bytes()) {
         let next = skip_blank(i + '。'.len_utf8());
         if next < line.len() {
             at.push(next);

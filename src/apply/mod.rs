@@ -280,7 +280,9 @@ fn line_tokens(pack: &RulePack, line: &str, aliases: &[AliasHit], cues: &[CueHit
     for (i, span) in spans.iter().enumerate() {
         let (s, e, end) = *span;
         let text = &line[s..e];
-        let timely = i < last && (text.contains('年') || text.contains("季度"));
+        let timely = i < last
+            && (text.contains('年') || text.contains("季度"))
+            && parse::may_hold_time(text);
         if matters(span) || timely {
             tokens.extend(parse::tokens(text).into_iter().map(|t| Token {
                 start: t.start + s,

@@ -80,8 +80,10 @@ pub fn lone_marker(line: &str) -> bool {
 
 /// Length of a damaged figure (".6亿元") at the start of `text`, if any.
 pub fn damaged(text: &str) -> Option<usize> {
-    let pair = ReportGrammar::parse(Rule::damaged, head(text, 64))
+    let pair = ReportGrammar::parse(Rule::damaged_here, head(text, 64))
         .ok()?
+        .next()?
+        .into_inner()
         .next()?;
     Some(pair.as_span().end())
 }
@@ -158,7 +160,8 @@ struct Starts {
     token: prefix::Starts,
     /// A section marker: most sentences begin with none.
     heading: prefix::Starts,
-    /// A word of time: a year, a date, a period.
+    /// A word of time: a year, a date, a year range, a relative year, a
+    /// five-year plan, a period.
     time: prefix::Starts,
 }
 
@@ -167,12 +170,19 @@ static STARTS: LazyLock<Starts> = LazyLock::new(|| {
     Starts {
         token: grammar.starts(&["lead_token"]),
         heading: grammar.starts(&["heading"]),
-        time: grammar.starts(&["date", "year", "period"]),
+        time: grammar.starts(&[
+            "date",
+            "year",
+            "year_range",
+            "rel_year",
+            "plan_span",
+            "period",
+        ]),
     }
 });
 
-/// Whether `text` may hold a year, a date or a period (a heading's title
-/// that holds none need not be tokenised).
+/// Whether `text` may hold a word of time (a year, a date, 今年, “十四五”,
+/// a period): text that holds none need not be tokenised for its time.
 pub fn may_hold_time(text: &str) -> bool {
     STARTS.time.anywhere(text)
 }
@@ -431,8 +441,10 @@ pub fn heading(text: &str) -> Option<(u8, usize)> {
     if !STARTS.heading.may_begin(chars.next()?, chars.next()) {
         return None;
     }
-    let pair = ReportGrammar::parse(Rule::heading, head(text, 48))
+    let pair = ReportGrammar::parse(Rule::heading_here, head(text, 48))
         .ok()?
+        .next()?
+        .into_inner()
         .next()?;
     let marker = pair.into_inner().next()?;
     let level = match marker.clone().into_inner().next()?.as_rule() {
