@@ -252,3 +252,28 @@ fn one_scan_for_names_and_words() {
             .all(|w| (w[0].start, w[0].end) <= (w[1].start, w[1].end))
     );
 }
+
+/// A line is spared the vocabulary scan for plan statements only when it
+/// holds none of a few substrings every plan-statement word holds.
+#[test]
+fn lines_without_a_plan_word_are_known_cheaply() {
+    let pack = RulePack::builtin().unwrap();
+    assert!(pack.may_hold_frame("今年经济社会发展的主要预期目标是:"));
+    assert!(!pack.may_hold_frame("全面落实各项决策部署。"));
+    let with = |frame: &str| {
+        let mut sources = RuleSource::defaults();
+        sources.push(RuleSource {
+            name: "user/frame.yaml".into(),
+            text: format!("vocabulary:\n  frame: {frame}\n"),
+        });
+        RulePack::from_sources(&sources).unwrap()
+    };
+    // Words that share nothing: each line is scanned.
+    let scattered = with("[甲乙, 丙丁, 戊己, 庚辛, 壬癸]");
+    assert!(scattered.may_hold_frame("全面落实各项决策部署。"));
+    // A one-character word is its own needle.
+    let single = with("[纲, 总体要求]");
+    assert!(single.may_hold_frame("提纲挈领"));
+    assert!(single.may_hold_frame("总体要求是"));
+    assert!(!single.may_hold_frame("全面落实各项决策部署。"));
+}

@@ -23,7 +23,7 @@ use crate::normalise::Normalised;
 use crate::outline::Heading;
 use crate::parse::{self, Token, TokenKind};
 use crate::record::{Diagnostic, Indicator, Severity};
-use crate::rules::{AliasHit, CueHit, Role, RulePack};
+use crate::rules::{AliasHit, CueHit, Hits, Role, RulePack};
 use frame::{Frame, State, TimeState};
 use sentence::{Sentence, hits_in, period_label};
 
@@ -73,10 +73,9 @@ pub fn apply(cx: &DocContext<'_>, out: &mut Vec<Indicator>, diagnostics: &mut Ve
         })
         .collect();
     let text = cx.norm.text.as_str();
-    let hits = cx.pack.scan(text);
     let mut time = report_time(text);
     if time.report_year.is_none() {
-        time.report_year = plan_year(cx.pack, text, &hits.cues);
+        time.report_year = plan_year(cx.pack, text);
     }
     let mut state = State {
         time,
@@ -93,8 +92,16 @@ pub fn apply(cx: &DocContext<'_>, out: &mut Vec<Indicator>, diagnostics: &mut Ve
         let line_end = memchr::memchr(b'\n', &text.as_bytes()[line_start..])
             .map_or(text.len(), |p| line_start + p);
         let line = &text[line_start..line_end];
-        let aliases = in_line(&hits.names, line_start, line_end);
-        let cues = in_line(&hits.cues, line_start, line_end);
+        // Names and words matter only on a line that may hold a figure or
+        // a plan statement: most lines of a report are spared the scan.
+        let Hits {
+            names: aliases,
+            cues,
+        } = if may_hold_figure(line) || cx.pack.may_hold_frame(line) {
+            cx.pack.scan(line)
+        } else {
+            Hits::default()
+        };
         let frames = cues.iter().any(|c| cx.pack.is_frame(c));
         let tokens =
             (!aliases.is_empty() || frames).then(|| line_tokens(cx.pack, line, &aliases, &cues));
@@ -129,80 +136,30 @@ pub fn apply(cx: &DocContext<'_>, out: &mut Vec<Indicator>, diagnostics: &mut Ve
     }
 }
 
-/// A hit of a scan of the whole text.
-trait Hit: Copy {
-    fn start(&self) -> usize;
-    /// The same hit, `by` bytes earlier.
-    fn back(self, by: usize) -> Self;
-}
-
-impl Hit for AliasHit {
-    fn start(&self) -> usize {
-        self.start
-    }
-    fn back(self, by: usize) -> Self {
-        AliasHit {
-            start: self.start - by,
-            end: self.end - by,
-            ..self
-        }
-    }
-}
-
-impl Hit for CueHit {
-    fn start(&self) -> usize {
-        self.start
-    }
-    fn back(self, by: usize) -> Self {
-        CueHit {
-            start: self.start - by,
-            end: self.end - by,
-            ..self
-        }
-    }
-}
-
-/// The hits that fall in the line `[start, end)`, with offsets in the line.
-fn in_line<H: Hit>(hits: &[H], start: usize, end: usize) -> Vec<H> {
-    hits_in(hits, H::start, start, end)
-        .iter()
-        .map(|h| h.back(start))
-        .collect()
-}
-
 /// An undated report's year: the year of its first plan statement
 /// (2025年主要预期目标是…), so that the review before it is read as the year
 /// before.
-fn plan_year(pack: &RulePack, text: &str, cues: &[CueHit]) -> Option<i32> {
-    let mut lines = cues.iter().filter(|c| pack.is_frame(c)).map(|c| {
-        let start = memchr::memrchr(b'\n', &text.as_bytes()[..c.start]).map_or(0, |p| p + 1);
-        let end =
-            memchr::memchr(b'\n', &text.as_bytes()[c.start..]).map_or(text.len(), |p| c.start + p);
-        (start, end)
-    });
-    // A line with two frame words is read once.
-    let mut last = None;
-    lines.find_map(|(start, end)| {
-        if last.replace(start) == Some(start) {
-            return None;
-        }
-        let line = &text[start..end];
-        let frames: Vec<CueHit> = in_line(cues, start, end)
-            .into_iter()
-            .filter(|c| pack.is_frame(c))
-            .collect();
-        parse::sentences(line)
-            .into_iter()
-            .filter(|&(s, e, _)| frames.iter().any(|c| c.start >= s && c.end <= e))
-            .find_map(|(s, e, _)| {
-                parse::tokens(&line[s..e])
-                    .into_iter()
-                    .find_map(|t| match t.kind {
-                        TokenKind::Year(y) => Some(y),
-                        _ => None,
-                    })
-            })
-    })
+fn plan_year(pack: &RulePack, text: &str) -> Option<i32> {
+    text.split('\n')
+        .filter(|l| pack.may_hold_frame(l))
+        .find_map(|line| {
+            let frames: Vec<CueHit> = pack
+                .find_cues(line)
+                .into_iter()
+                .filter(|c| pack.is_frame(c))
+                .collect();
+            parse::sentences(line)
+                .into_iter()
+                .filter(|&(s, e, _)| frames.iter().any(|c| c.start >= s && c.end <= e))
+                .find_map(|(s, e, _)| {
+                    parse::tokens(&line[s..e])
+                        .into_iter()
+                        .find_map(|t| match t.kind {
+                            TokenKind::Year(y) => Some(y),
+                            _ => None,
+                        })
+                })
+        })
 }
 
 /// Figures whose digits the source dropped become `damaged_number`
@@ -259,17 +216,20 @@ fn sentence_ranges(line: &str, tokens: &[Token]) -> Vec<Range> {
     out
 }
 
+/// Whether `text` may hold a figure: a digit, or a threshold word with none
+/// (超万亿元). Text with neither holds no figure, whatever it names.
+fn may_hold_figure(text: &str) -> bool {
+    text.bytes().any(|b| b.is_ascii_digit()) || text.contains('亿')
+}
+
 /// Tokens of the sentences of a line that matter: those that name an
 /// indicator or state a plan, and the earlier ones that may set the time
 /// (…,2023年上半年,…). Other sentences only keep their terminator, so the
 /// grammar — the slow stage — reads a fraction of the text.
 fn line_tokens(pack: &RulePack, line: &str, aliases: &[AliasHit], cues: &[CueHit]) -> Vec<Token> {
     let spans = parse::sentences(line);
-    // A sentence with no digit and no threshold word (超万亿元) holds no
-    // figure, whatever it names.
-    let figures = |text: &str| text.bytes().any(|b| b.is_ascii_digit()) || text.contains('亿');
     let matters = |&(s, e, _): &parse::SentenceSpan| {
-        figures(&line[s..e])
+        may_hold_figure(&line[s..e])
             && (!hits_in(aliases, |a| a.start, s, e).is_empty()
                 || hits_in(cues, |c| c.start, s, e)
                     .iter()

@@ -511,6 +511,19 @@ fn compile(
         word_use,
         alias_patterns,
         cue_roles: roles,
+        frame_needles: needles(
+            &vocab
+                .frame
+                .iter()
+                .flatten()
+                .map(|w| norm(w))
+                .collect::<Vec<_>>(),
+        )
+        .map(|ns| {
+            ns.iter()
+                .map(|n| memchr::memmem::Finder::new(n).into_owned())
+                .collect()
+        }),
         bounds: invert(&vocab.bounds),
         tiers: invert(&vocab.tiers),
         verbs: invert(&vocab.verbs),
@@ -530,6 +543,43 @@ fn compile(
         }),
         examples,
     }
+}
+
+/// At most four substrings such that every word holds one: two characters
+/// long (a shorter word as it is), the one in most words first.
+fn needles(words: &[String]) -> Option<Vec<String>> {
+    let mut left: Vec<&str> = words
+        .iter()
+        .map(String::as_str)
+        .filter(|w| !w.is_empty())
+        .collect();
+    let mut out: Vec<String> = Vec::new();
+    while !left.is_empty() {
+        if out.len() == 4 {
+            return None;
+        }
+        let best = left
+            .iter()
+            .flat_map(|w| {
+                let chars: Vec<char> = w.chars().collect();
+                if chars.len() < 2 {
+                    vec![w.to_string()]
+                } else {
+                    chars.windows(2).map(|p| p.iter().collect()).collect()
+                }
+            })
+            .map(|sub: String| {
+                (
+                    left.iter().filter(|w| w.contains(sub.as_str())).count(),
+                    sub,
+                )
+            })
+            .max_by(|a, b| a.0.cmp(&b.0).then_with(|| b.1.cmp(&a.1)))?
+            .1;
+        left.retain(|w| !w.contains(best.as_str()));
+        out.push(best);
+    }
+    Some(out)
 }
 
 fn sorted<'a>(set: &HashSet<&'a str>) -> Vec<&'a str> {
