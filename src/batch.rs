@@ -108,9 +108,13 @@ impl Content {
 
 /// What one document gave, handed back in input order.
 #[derive(Debug)]
-pub struct Done {
+pub struct Done<T> {
     pub name: String,
-    pub result: Result<Extraction, Diagnostic>,
+    /// What the caller's `finish` made of the extraction, or why the
+    /// document could not be read.
+    pub result: Result<T, Diagnostic>,
+    /// How the document was read, and its warnings (empty on an error).
+    pub diagnostics: Vec<Diagnostic>,
     pub disk_bytes: u64,
 }
 
@@ -141,13 +145,17 @@ pub fn disk_size(inputs: &[Input], filter: &Filter) -> u64 {
         .sum()
 }
 
-/// Process every document of `inputs` with `pack`; `done` is called on this
-/// thread once per document, in input order.
-pub fn run(
+/// Process every document of `inputs` with `pack`. `finish` turns each
+/// extraction into what the caller keeps (encoded records, say) on the
+/// worker that made it, so that the work and the freeing of a document's
+/// records are spread over the pool; `done` is called on this thread once
+/// per document, in input order.
+pub fn run<T: Send>(
     pack: &RulePack,
     inputs: Vec<Input>,
     opts: &Options,
-    mut done: impl FnMut(Done) -> io::Result<()>,
+    finish: impl Fn(Extraction) -> T + Sync,
+    mut done: impl FnMut(Done<T>) -> io::Result<()>,
 ) -> io::Result<()> {
     let in_flight = opts.in_flight.max(2);
     let (doc_tx, doc_rx) = sync_channel::<(usize, Document)>(in_flight);
@@ -155,7 +163,7 @@ pub fn run(
     for _ in 0..in_flight {
         token_tx.send(()).expect("the channel has room");
     }
-    let (result_tx, result_rx) = sync_channel::<(usize, Done)>(in_flight);
+    let (result_tx, result_rx) = sync_channel::<(usize, Done<T>)>(in_flight);
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(opts.jobs)
         .build()
@@ -164,6 +172,7 @@ pub fn run(
         let reader_opts = opts.clone();
         scope.spawn(move || read_all(inputs, &reader_opts, &doc_tx, &token_rx));
         let encoding = opts.encoding.clone();
+        let finish = &finish;
         scope.spawn(move || {
             pool.install(|| {
                 doc_rx.into_iter().par_bridge().for_each(|(seq, doc)| {
@@ -178,11 +187,19 @@ pub fn run(
                             message: why,
                         }),
                     };
+                    let (result, diagnostics) = match result {
+                        Ok(mut x) => {
+                            let diagnostics = std::mem::take(&mut x.diagnostics);
+                            (Ok(finish(x)), diagnostics)
+                        }
+                        Err(e) => (Err(e), Vec::new()),
+                    };
                     let _ = result_tx.send((
                         seq,
                         Done {
                             name: doc.name,
                             result,
+                            diagnostics,
                             disk_bytes,
                         },
                     ));
@@ -190,7 +207,7 @@ pub fn run(
             });
         });
         // This thread: put results back in order and hand them on.
-        let mut waiting: BTreeMap<usize, Done> = BTreeMap::new();
+        let mut waiting: BTreeMap<usize, Done<T>> = BTreeMap::new();
         let mut next = 0;
         let mut outcome = Ok(());
         for (seq, d) in result_rx {

@@ -102,6 +102,49 @@ impl Row for Section {
     }
 }
 
+/// One document's records encoded on their own, on any thread (a batch
+/// encodes on its workers); an [`Encoder`] joins them to the output.
+#[derive(Debug)]
+pub struct Encoded {
+    bytes: Vec<u8>,
+    pub records: usize,
+    header: &'static [&'static str],
+}
+
+impl Encoded {
+    pub fn new<R: Row>(format: Format, records: &[R]) -> io::Result<Encoded> {
+        let mut bytes = Vec::new();
+        match format {
+            Format::Jsonl => {
+                for record in records {
+                    serde_json::to_writer(&mut bytes, record)?;
+                    bytes.push(b'\n');
+                }
+            }
+            Format::Json => {
+                for (i, record) in records.iter().enumerate() {
+                    if i > 0 {
+                        bytes.extend_from_slice(b",\n");
+                    }
+                    serde_json::to_writer(&mut bytes, record)?;
+                }
+            }
+            Format::Csv => {
+                let mut w = csv::Writer::from_writer(&mut bytes);
+                for record in records {
+                    w.write_record(record.row())?;
+                }
+                w.flush()?;
+            }
+        }
+        Ok(Encoded {
+            bytes,
+            records: records.len(),
+            header: R::HEADER,
+        })
+    }
+}
+
 /// Turns records into bytes of one format, a document at a time, so that a
 /// document's records can be written in one piece (a run killed between two
 /// writes never leaves half a document behind).
@@ -127,27 +170,27 @@ impl Encoder {
 
     /// Append the encoding of `records` to `out`.
     pub fn encode<R: Row>(&mut self, records: &[R], out: &mut Vec<u8>) -> io::Result<()> {
-        for record in records {
-            match self.format {
-                Format::Jsonl => {
-                    serde_json::to_writer(&mut *out, record)?;
-                    out.push(b'\n');
-                }
-                Format::Json => {
-                    out.extend_from_slice(if self.count == 0 { b"[\n" } else { b",\n" });
-                    serde_json::to_writer(&mut *out, record)?;
-                }
-                Format::Csv => {
-                    let mut w = csv::Writer::from_writer(&mut *out);
-                    if self.count == 0 {
-                        w.write_record(R::HEADER)?;
-                    }
-                    w.write_record(record.row())?;
-                    w.flush()?;
-                }
-            }
-            self.count += 1;
+        self.push(&Encoded::new(self.format, records)?, out)
+    }
+
+    /// Append a document's encoded records to `out`, with what joins them to
+    /// the records before (the CSV header, the JSON array's punctuation).
+    pub fn push(&mut self, doc: &Encoded, out: &mut Vec<u8>) -> io::Result<()> {
+        if doc.records == 0 {
+            return Ok(());
         }
+        match self.format {
+            Format::Jsonl => {}
+            Format::Json => out.extend_from_slice(if self.count == 0 { b"[\n" } else { b",\n" }),
+            Format::Csv if self.count == 0 => {
+                let mut w = csv::Writer::from_writer(&mut *out);
+                w.write_record(doc.header)?;
+                w.flush()?;
+            }
+            Format::Csv => {}
+        }
+        out.extend_from_slice(&doc.bytes);
+        self.count += doc.records;
         Ok(())
     }
 

@@ -9,8 +9,8 @@ use std::time::Instant;
 
 use anyhow::{Context, bail};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use zhibiao::batch::{self, Filter, Input, Options};
-use zhibiao::output::{Encoder, Format, Row};
+use zhibiao::batch::{self, Done, Filter, Input, Options};
+use zhibiao::output::{Encoded, Encoder, Format, Row};
 use zhibiao::{Diagnostic, Extraction, RulePack};
 
 /// What a batch reads and how (the options common to extract, outline, eval).
@@ -98,14 +98,16 @@ struct Tally {
     bytes: u64,
 }
 
-/// Run `pack` over the inputs, handing each document's result, in input
-/// order, to `each`. Prints per-input errors on stderr, draws a progress bar
-/// on a terminal, and a summary line at the end.
-fn run(
+/// Run `pack` over the inputs: `finish` makes what is kept of each
+/// extraction (on the workers), `each` takes it, in input order, and says
+/// how many records it held. Prints per-input errors on stderr, draws a
+/// progress bar on a terminal, and a summary line at the end.
+fn run<T: Send>(
     pack: &RulePack,
     args: &BatchArgs,
     resume_from: Option<String>,
-    mut each: impl FnMut(&Result<Extraction, Diagnostic>) -> io::Result<usize>,
+    finish: impl Fn(Extraction) -> T + Sync,
+    mut each: impl FnMut(&Done<T>) -> io::Result<usize>,
 ) -> anyhow::Result<Tally> {
     let inputs = args.inputs()?;
     let filter = Filter::new(&args.globs).context("--glob")?;
@@ -135,7 +137,7 @@ fn run(
     };
     let start = Instant::now();
     let mut tally = Tally::default();
-    batch::run(pack, inputs, &opts, |done| {
+    batch::run(pack, inputs, &opts, finish, |done| {
         tally.docs += 1;
         tally.bytes += done.disk_bytes;
         if let Err(e) = &done.result {
@@ -146,12 +148,14 @@ fn run(
                 None => eprintln!("{line}"),
             }
         }
-        if let Ok(x) = &done.result {
-            for w in x.diagnostics.iter().filter(|w| w.code == "invalid_bytes") {
-                eprintln!("zhibiao: {}: warning: {}", w.doc, w.message);
-            }
+        for w in done
+            .diagnostics
+            .iter()
+            .filter(|w| w.code == "invalid_bytes")
+        {
+            eprintln!("zhibiao: {}: warning: {}", w.doc, w.message);
         }
-        tally.records += each(&done.result)?;
+        tally.records += each(&done)?;
         if let Some(b) = &bar {
             b.inc(done.disk_bytes);
             b.set_message(format!(
@@ -185,7 +189,7 @@ pub fn write<R: Row>(
     pack: &RulePack,
     args: &BatchArgs,
     out_args: &OutputArgs,
-    records: impl Fn(&Extraction) -> &[R],
+    records: impl Fn(&Extraction) -> &[R] + Sync,
 ) -> anyhow::Result<ExitCode> {
     let (mut out, mut encoder, resume_from) = open_output(out_args)?;
     let mut diags = match &out_args.diagnostics {
@@ -201,10 +205,12 @@ pub fn write<R: Row>(
         None => None,
     };
     let mut buf = Vec::new();
-    let tally = run(pack, args, resume_from.clone(), |result| {
+    let format = out_args.format;
+    let encode = |x: Extraction| Encoded::new(format, records(&x));
+    let tally = run(pack, args, resume_from.clone(), encode, |done| {
         if let Some(d) = diags.as_mut() {
-            let list: &[Diagnostic] = match result {
-                Ok(x) => &x.diagnostics,
+            let list: &[Diagnostic] = match &done.result {
+                Ok(_) => &done.diagnostics,
                 Err(e) => std::slice::from_ref(e),
             };
             for w in list {
@@ -212,14 +218,18 @@ pub fn write<R: Row>(
                 d.write_all(b"\n")?;
             }
         }
-        let Ok(x) = result else { return Ok(0) };
-        let rs = records(x);
+        let Ok(encoded) = &done.result else {
+            return Ok(0);
+        };
+        let encoded = encoded
+            .as_ref()
+            .map_err(|e| io::Error::new(e.kind(), e.to_string()))?;
         buf.clear();
-        encoder.encode(rs, &mut buf)?;
+        encoder.push(encoded, &mut buf)?;
         // One write per document: a kill never splits a document's records.
         out.write_all(&buf)?;
         out.flush()?;
-        Ok(rs.len())
+        Ok(encoded.records)
     })?;
     out.write_all(encoder.finish())?;
     out.flush()?;
@@ -244,12 +254,18 @@ pub fn collect(
     args: &BatchArgs,
 ) -> anyhow::Result<(Vec<zhibiao::Indicator>, Vec<zhibiao::Section>, usize)> {
     let (mut ind, mut sec) = (Vec::new(), Vec::new());
-    let tally = run(pack, args, None, |result| {
-        let Ok(x) = result else { return Ok(0) };
-        ind.extend(x.indicators.iter().cloned());
-        sec.extend(x.sections.iter().cloned());
-        Ok(x.indicators.len())
-    })?;
+    let tally = run(
+        pack,
+        args,
+        None,
+        |x| x,
+        |done| {
+            let Ok(x) = &done.result else { return Ok(0) };
+            ind.extend(x.indicators.iter().cloned());
+            sec.extend(x.sections.iter().cloned());
+            Ok(x.indicators.len())
+        },
+    )?;
     Ok((ind, sec, tally.failed))
 }
 
