@@ -158,6 +158,17 @@ pub fn normalised<'a>(pack: &RulePack, text: &'a str) -> normalise::Normalised<'
     norm
 }
 
+/// Build the per-process tables now, side by side (the grammar's verdict
+/// on every character and where its tokens begin; the characters that t→s
+/// conversion changes), rather than in the first document's worker while
+/// the others wait for it. Calling it is never needed, only quicker.
+pub fn prepare() {
+    std::thread::scope(|s| {
+        s.spawn(parse::prepare);
+        normalise::prepare();
+    });
+}
+
 /// Line numbers of byte offsets.
 #[derive(Debug)]
 pub struct LineIndex {

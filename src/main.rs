@@ -124,6 +124,13 @@ fn main() -> ExitCode {
 }
 
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    if matches!(
+        cli.command,
+        Command::Extract(_) | Command::Outline(_) | Command::Eval { .. }
+    ) {
+        // The engine's tables are built while the rules load.
+        std::thread::spawn(zhibiao::prepare);
+    }
     match cli.command {
         Command::Extract(r) => {
             let Some(pack) = load_pack(&r.rules.rules, r.rules.no_default_rules) else {

@@ -353,6 +353,11 @@ static FLAGS: LazyLock<Vec<u8>> = LazyLock::new(|| {
         .collect()
 });
 
+/// Build this module's table now (see [`crate::prepare`]).
+pub fn prepare() {
+    LazyLock::force(&FLAGS);
+}
+
 /// Characters that `fold` changes or that may open a pinyin gloss: a piece
 /// without any is copied as it is.
 fn needs_care(c: char) -> bool {

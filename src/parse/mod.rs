@@ -75,7 +75,12 @@ pub fn lone_marker(line: &str) -> bool {
     let line = line.trim();
     // The longest marker, "(九十九)", is 11 bytes; a failed parse of a long
     // line would cost a scan of it for the error report.
-    !line.is_empty() && line.len() <= 16 && ReportGrammar::parse(Rule::lone_marker, line).is_ok()
+    let mut chars = line.chars();
+    line.len() <= 16
+        && chars
+            .next()
+            .is_some_and(|c| STARTS.heading.may_begin(c, chars.next()))
+        && ReportGrammar::parse(Rule::lone_marker, line).is_ok()
 }
 
 /// Length of a damaged figure (".6亿元") at the start of `text`, if any.
@@ -158,7 +163,8 @@ fn classify(c: char) -> Class {
 struct Starts {
     /// Any token of a line.
     token: prefix::Starts,
-    /// A section marker: most sentences begin with none.
+    /// A section marker (its starts are those of `marker`): most sentences
+    /// begin with none.
     heading: prefix::Starts,
     /// A word of time: a year, a date, a year range, a relative year, a
     /// five-year plan, a period.
@@ -180,6 +186,12 @@ static STARTS: LazyLock<Starts> = LazyLock::new(|| {
         ]),
     }
 });
+
+/// Build this module's tables now (see [`crate::prepare`]).
+pub fn prepare() {
+    LazyLock::force(&CLASSES);
+    LazyLock::force(&STARTS);
+}
 
 /// Whether `text` may hold a word of time (a year, a date, 今年, “十四五”,
 /// a period): text that holds none need not be tokenised for its time.
