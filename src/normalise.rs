@@ -97,8 +97,10 @@ impl<'a> Normalised<'a> {
         if ranges.is_empty() {
             return;
         }
-        let old = std::mem::take(&mut self.text);
-        let anchors = std::mem::take(&mut self.anchors);
+        // Sized up front: grown piece by piece, a large text is copied many times.
+        let (len, n) = (self.text.len(), self.anchors.len());
+        let old = std::mem::replace(&mut self.text, String::with_capacity(len));
+        let anchors = std::mem::replace(&mut self.anchors, Vec::with_capacity(n));
         let map = |at: usize| map_with(&anchors, at, self.original.len());
         let mut kept = Vec::new();
         let mut from = 0;

@@ -277,3 +277,17 @@ fn lines_without_a_plan_word_are_known_cheaply() {
     assert!(single.may_hold_frame("总体要求是"));
     assert!(!single.may_hold_frame("全面落实各项决策部署。"));
 }
+
+/// A scan of part of a text still judges names by the text around them.
+#[test]
+fn a_range_scan_sees_the_context() {
+    let pack = RulePack::builtin().unwrap();
+    let text = "人均地区生产总值。地区生产总值增长5%。";
+    let mut hits = zhibiao::rules::Hits::default();
+    let second = text.find("。").unwrap() + "。".len();
+    pack.scan_range(text, "人均".len()..second, &mut hits);
+    assert!(hits.names.is_empty(), "人均 before the range still rejects the name");
+    pack.scan_range(text, second..text.len(), &mut hits);
+    assert_eq!(hits.names.len(), 1);
+    assert_eq!(hits.names[0].start, second);
+}

@@ -92,19 +92,27 @@ pub fn apply(cx: &DocContext<'_>, out: &mut Vec<Indicator>, diagnostics: &mut Ve
         let line_end = memchr::memchr(b'\n', &text.as_bytes()[line_start..])
             .map_or(text.len(), |p| line_start + p);
         let line = &text[line_start..line_end];
-        // Names and words matter only on a line that may hold a figure or
-        // a plan statement: most lines of a report are spared the scan.
+        // Names and words matter only in a sentence that may hold a figure
+        // or a plan statement: most of a report is spared the scan.
+        let mut hits = Hits::default();
+        let spans = if may_hold_figure(line) || cx.pack.may_hold_frame(line) {
+            parse::sentences(line)
+        } else {
+            Vec::new()
+        };
+        for &(s, e, _) in &spans {
+            let sentence = &line[s..e];
+            if may_hold_figure(sentence) || cx.pack.may_hold_frame(sentence) {
+                cx.pack.scan_range(line, s..e, &mut hits);
+            }
+        }
         let Hits {
             names: aliases,
             cues,
-        } = if may_hold_figure(line) || cx.pack.may_hold_frame(line) {
-            cx.pack.scan(line)
-        } else {
-            Hits::default()
-        };
+        } = hits;
         let frames = cues.iter().any(|c| cx.pack.is_frame(c));
-        let tokens =
-            (!aliases.is_empty() || frames).then(|| line_tokens(cx.pack, line, &aliases, &cues));
+        let tokens = (!aliases.is_empty() || frames)
+            .then(|| line_tokens(cx.pack, line, &spans, &aliases, &cues));
         report_damaged(cx, line, line_start, tokens.as_deref(), diagnostics);
         let Some(tokens) = tokens else {
             state.advance(cx, &heading_time, line_end);
@@ -226,8 +234,13 @@ fn may_hold_figure(text: &str) -> bool {
 /// indicator or state a plan, and the earlier ones that may set the time
 /// (…,2023年上半年,…). Other sentences only keep their terminator, so the
 /// grammar — the slow stage — reads a fraction of the text.
-fn line_tokens(pack: &RulePack, line: &str, aliases: &[AliasHit], cues: &[CueHit]) -> Vec<Token> {
-    let spans = parse::sentences(line);
+fn line_tokens(
+    pack: &RulePack,
+    line: &str,
+    spans: &[parse::SentenceSpan],
+    aliases: &[AliasHit],
+    cues: &[CueHit],
+) -> Vec<Token> {
     let matters = |&(s, e, _): &parse::SentenceSpan| {
         may_hold_figure(&line[s..e])
             && (!hits_in(aliases, |a| a.start, s, e).is_empty()

@@ -159,7 +159,17 @@ impl RulePack {
     /// Indicator names and vocabulary words in `text`, in one pass.
     pub fn scan(&self, text: &str) -> Hits {
         let mut hits = Hits::default();
-        for m in self.words.find_overlapping_iter(text) {
+        self.scan_range(text, 0..text.len(), &mut hits);
+        hits
+    }
+
+    /// Add the names and words of `text[range]` to `hits` (offsets in
+    /// `text`, ranges given in order): a rule's `not_after` / `not_before`
+    /// still sees the text around the range.
+    pub fn scan_range(&self, text: &str, range: std::ops::Range<usize>, hits: &mut Hits) {
+        let (names_from, cues_from) = (hits.names.len(), hits.cues.len());
+        let input = aho_corasick::Input::new(text).span(range);
+        for m in self.words.find_overlapping_iter(input) {
             let (start, end) = (m.start(), m.end());
             let used = self.word_use[m.pattern().as_usize()];
             if let Some(target) = used.target {
@@ -169,20 +179,20 @@ impl RulePack {
                 hits.cues.push(CueHit { start, end, word });
             }
         }
-        hits.cues.sort_by_key(|c| (c.start, c.end));
+        hits.cues[cues_from..].sort_by_key(|c| (c.start, c.end));
         // Names are read leftmost-longest: at the leftmost start the longest
         // name, then on from its end.
-        hits.names
-            .sort_by_key(|a| (a.start, std::cmp::Reverse(a.end)));
+        let mut names = hits.names.split_off(names_from);
+        names.sort_by_key(|a| (a.start, std::cmp::Reverse(a.end)));
         let mut from = 0;
-        hits.names.retain(|a| {
+        names.retain(|a| {
             let first = a.start >= from;
             if first {
                 from = a.end;
             }
             first
         });
-        hits.names.retain(|a| {
+        names.retain(|a| {
             let t = &self.targets[a.target];
             !(t.not_after
                 .iter()
@@ -191,7 +201,7 @@ impl RulePack {
                     .iter()
                     .any(|w| text[a.end..].starts_with(w.as_str())))
         });
-        hits
+        hits.names.append(&mut names);
     }
 
     /// Indicator names in `text` (see [`Hits::names`]).
