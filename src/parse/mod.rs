@@ -80,7 +80,10 @@ pub fn lone_marker(line: &str) -> bool {
         && chars
             .next()
             .is_some_and(|c| STARTS.heading.may_begin(c, chars.next()))
-        && ReportGrammar::parse(Rule::lone_marker, line).is_ok()
+        && ReportGrammar::parse(Rule::lone_marker_here, line)
+            .ok()
+            .and_then(|mut p| p.next()?.into_inner().next())
+            .is_some()
 }
 
 /// Length of a damaged figure (".6亿元") at the start of `text`, if any.
@@ -189,7 +192,7 @@ static STARTS: LazyLock<Starts> = LazyLock::new(|| {
 
 /// Build this module's tables now (see [`crate::prepare`]).
 pub fn prepare() {
-    LazyLock::force(&CLASSES);
+    LazyLock::force(&TERMINATOR_LEADS);
     LazyLock::force(&STARTS);
 }
 
@@ -198,6 +201,20 @@ pub fn prepare() {
 pub fn may_hold_time(text: &str) -> bool {
     STARTS.time.anywhere(text)
 }
+
+/// The first bytes of the terminators' UTF-8: a line is split into
+/// sentences by looking at these bytes only.
+static TERMINATOR_LEADS: LazyLock<[bool; 256]> = LazyLock::new(|| {
+    let mut leads = [false; 256];
+    for (cp, &class) in CLASSES.iter().enumerate() {
+        if class == Class::Structural(Structural::Terminator) {
+            let c = char::from_u32(cp as u32).expect("classes are of characters");
+            let mut buf = [0u8; 4];
+            leads[usize::from(c.encode_utf8(&mut buf).as_bytes()[0])] = true;
+        }
+    }
+    leads
+});
 
 fn class(c: char) -> Class {
     CLASSES.get(c as usize).copied().unwrap_or(Class::Other)
@@ -212,9 +229,15 @@ pub type SentenceSpan = (usize, usize, Option<(usize, usize)>);
 
 /// Sentence spans of a line.
 pub fn sentences(line: &str) -> Vec<SentenceSpan> {
+    let leads = &*TERMINATOR_LEADS;
     let mut out = Vec::new();
     let mut start = 0;
-    for (i, c) in line.char_indices() {
+    for (i, &b) in line.as_bytes().iter().enumerate() {
+        // Never a continuation byte, so `i` is a character boundary.
+        if !leads[usize::from(b)] {
+            continue;
+        }
+        let c = line[i..].chars().next().expect("a character boundary");
         if class(c) == Class::Structural(Structural::Terminator) {
             let end = i + c.len_utf8();
             out.push((start, end, Some((i, end))));
