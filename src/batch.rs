@@ -158,9 +158,12 @@ pub fn run<T: Send>(
     mut done: impl FnMut(Done<T>) -> io::Result<()>,
 ) -> io::Result<()> {
     let in_flight = opts.in_flight.max(2);
+    // Slots are handed back to the reader a few at a time: a wake-up per
+    // document would cost more than reading one.
+    let grant = (in_flight / 4).max(1);
     let (doc_tx, doc_rx) = sync_channel::<(usize, Document)>(in_flight);
-    let (token_tx, token_rx) = sync_channel::<()>(in_flight);
-    for _ in 0..in_flight {
+    let (token_tx, token_rx) = sync_channel::<()>(in_flight / grant);
+    for _ in 0..in_flight / grant {
         token_tx.send(()).expect("the channel has room");
     }
     let (result_tx, result_rx) = sync_channel::<(usize, Done<T>)>(in_flight);
@@ -170,7 +173,7 @@ pub fn run<T: Send>(
         .map_err(io::Error::other)?;
     std::thread::scope(|scope| {
         let reader_opts = opts.clone();
-        scope.spawn(move || read_all(inputs, &reader_opts, &doc_tx, &token_rx));
+        scope.spawn(move || read_all(inputs, &reader_opts, &doc_tx, &token_rx, grant));
         let encoding = opts.encoding.clone();
         let finish = &finish;
         scope.spawn(move || {
@@ -209,6 +212,7 @@ pub fn run<T: Send>(
         // This thread: put results back in order and hand them on.
         let mut waiting: BTreeMap<usize, Done<T>> = BTreeMap::new();
         let mut next = 0;
+        let mut freed = 0;
         let mut outcome = Ok(());
         for (seq, d) in result_rx {
             waiting.insert(seq, d);
@@ -217,22 +221,29 @@ pub fn run<T: Send>(
                     outcome = done(d);
                 }
                 next += 1;
-                // A slot is free again; a closed channel means reading ended.
-                let _ = token_tx.send(());
+                freed += 1;
+                if freed == grant {
+                    // Slots are free again; a closed channel means reading ended.
+                    let _ = token_tx.send(());
+                    freed = 0;
+                }
             }
         }
         outcome
     })
 }
 
-/// The reader: every document in order, each sent once a slot is free.
+/// The reader: every document in order, each sent once a slot is free
+/// (a token grants `grant` slots).
 fn read_all(
     inputs: Vec<Input>,
     opts: &Options,
     docs: &SyncSender<(usize, Document)>,
     tokens: &Receiver<()>,
+    grant: usize,
 ) {
     let mut seq = 0;
+    let mut slots = 0;
     let mut skipping = opts.resume_from.is_some();
     let mut emit = |doc: Document| -> bool {
         if skipping {
@@ -241,9 +252,13 @@ fn read_all(
             }
             skipping = false;
         }
-        if tokens.recv().is_err() {
-            return false;
+        if slots == 0 {
+            if tokens.recv().is_err() {
+                return false;
+            }
+            slots = grant;
         }
+        slots -= 1;
         let ok = docs.send((seq, doc)).is_ok();
         seq += 1;
         ok
