@@ -109,7 +109,9 @@ struct Run {
 }
 
 /// mimalloc: a document's life is a burst of short-lived buffers, and the
-/// system allocator spent a sixth of the run on them.
+/// system allocator spent a sixth of the run on them. Built without
+/// transparent huge pages (Cargo feature `no_thp`): memory it hands back and
+/// takes again would otherwise be zeroed 2 MB at a time.
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
