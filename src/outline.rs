@@ -30,8 +30,8 @@ pub fn headings(norm: &Normalised) -> Vec<Heading> {
             let Some((level, marker_len)) = parse::heading(rest) else {
                 continue;
             };
-            let title_len = rest[marker_len..]
-                .find('。')
+            let title_len = STOP
+                .find(rest[marker_len..].as_bytes())
                 .unwrap_or(rest.len() - marker_len);
             let title = rest[marker_len..marker_len + title_len].trim_end();
             if title.is_empty() {
@@ -55,19 +55,15 @@ static STOP: LazyLock<memchr::memmem::Finder<'static>> =
 
 /// Offsets in a line where a heading may begin: its first non-blank
 /// character, and the first non-blank character after each 。.
-fn candidates(line: &str) -> Vec<usize> {
+fn candidates(line: &str) -> impl Iterator<Item = usize> + '_ {
     let skip_blank = |from: usize| from + line[from..].len() - line[from..].trim_start().len();
-    let mut at = vec![skip_blank(0)];
     // memmem, not `match_indices`: std looks for 。's last byte, which half
     // of all characters end in.
-    for i in STOP.find_iter(line.as_bytes()) {
-        let next = skip_blank(i + '。'.len_utf8());
-        if next < line.len() {
-            at.push(next);
-        }
-    }
-    at.retain(|&i| i < line.len());
-    at
+    let stops = STOP.find_iter(line.as_bytes()).map(|i| i + '。'.len_utf8());
+    std::iter::once(0)
+        .chain(stops)
+        .map(skip_blank)
+        .filter(|&i| i < line.len())
 }
 
 #[cfg(test)]

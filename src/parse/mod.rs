@@ -419,9 +419,7 @@ fn figure(pair: Pair<'_, Rule>) -> Option<Figure> {
                 let mut numbers = Vec::new();
                 for p in inner.into_inner() {
                     match p.as_rule() {
-                        Rule::number => {
-                            numbers.push(p.as_str().replace(',', "").parse::<f64>().ok()?)
-                        }
+                        Rule::number => numbers.push(number_value(p.as_str())?),
                         Rule::unit => f.unit = p.as_str().to_string(),
                         Rule::inner_qual => f.inner_qual = Some(p.as_str().to_string()),
                         Rule::split_unit => {
@@ -444,6 +442,15 @@ fn figure(pair: Pair<'_, Rule>) -> Option<Figure> {
         }
     }
     (!f.unit.is_empty()).then_some(f)
+}
+
+/// Value of a number as the grammar reads it (1,234.5).
+fn number_value(s: &str) -> Option<f64> {
+    if s.contains(',') {
+        s.replace(',', "").parse().ok()
+    } else {
+        s.parse().ok()
+    }
 }
 
 /// Value of a Chinese numeral up to 九十九 (一, 十, 二十三).
