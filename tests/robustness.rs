@@ -2,7 +2,7 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use common::{corpus, fresh_dir, zhibiao};
 use zhibiao::{Extraction, RulePack, process};
@@ -140,7 +140,7 @@ fn phrases_broken_by_a_line_break() {
 // ---------------------------------------------------------------- bad input
 
 /// A fresh directory holding two good reports.
-fn batch_dir(tag: &str) -> PathBuf {
+fn batch_dir(tag: &str) -> common::TempDir {
     let dir = fresh_dir(&format!("bad-{tag}"));
     let seeds = common::root().join("tests/corpus/seeds");
     for name in ["000_8360ffcb650b0fa4.txt", "004_1d14376f1af869e4.txt"] {
@@ -192,6 +192,7 @@ fn check_batch(dir: &Path, bad: &Path, reason: &str) {
         .collect();
     assert_eq!(got, expected, "the good files' records are all there");
     let diags = std::fs::read_to_string(&diag).unwrap();
+    let _ = std::fs::remove_file(&diag);
     assert!(
         diags
             .lines()

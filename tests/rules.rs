@@ -286,7 +286,10 @@ fn a_range_scan_sees_the_context() {
     let mut hits = zhibiao::rules::Hits::default();
     let second = text.find("。").unwrap() + "。".len();
     pack.scan_range(text, "人均".len()..second, &mut hits);
-    assert!(hits.names.is_empty(), "人均 before the range still rejects the name");
+    assert!(
+        hits.names.is_empty(),
+        "人均 before the range still rejects the name"
+    );
     pack.scan_range(text, second..text.len(), &mut hits);
     assert_eq!(hits.names.len(), 1);
     assert_eq!(hits.names[0].start, second);

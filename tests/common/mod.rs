@@ -27,12 +27,45 @@ pub fn corpus() -> Vec<PathBuf> {
     docs
 }
 
-/// A new empty directory for one test.
-pub fn fresh_dir(tag: &str) -> PathBuf {
+/// A new empty directory for one test, removed when the test is done with
+/// it (a failing test's is removed too; its assertions say what went wrong).
+pub fn fresh_dir(tag: &str) -> TempDir {
     let dir = std::env::temp_dir().join(format!("zhibiao-{tag}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
-    dir
+    TempDir(dir)
+}
+
+pub struct TempDir(PathBuf);
+
+impl std::ops::Deref for TempDir {
+    type Target = Path;
+    fn deref(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl AsRef<Path> for TempDir {
+    fn as_ref(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl AsRef<std::ffi::OsStr> for TempDir {
+    fn as_ref(&self) -> &std::ffi::OsStr {
+        self.0.as_os_str()
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        // A directory made unreadable by a test needs its mode back first.
+        let _ = std::process::Command::new("chmod")
+            .args(["-R", "u+rwx"])
+            .arg(&self.0)
+            .status();
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
 }
 
 /// Run `cmd` with `input` on its standard input; what it printed.
