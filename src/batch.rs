@@ -14,6 +14,7 @@
 use std::collections::BTreeMap;
 use std::fs::File;
 use std::io::{self, Read};
+use std::panic::AssertUnwindSafe;
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 
@@ -180,23 +181,39 @@ pub fn run<T: Send>(
             pool.install(|| {
                 doc_rx.into_iter().par_bridge().for_each(|(seq, doc)| {
                     let (bytes, disk_bytes) = doc.content.load();
-                    let result = match bytes {
-                        Ok(bytes) => crate::process(pack, &doc.name, &bytes, encoding.as_deref()),
-                        Err(why) => Err(Diagnostic {
-                            doc: doc.name.clone(),
-                            severity: Severity::Error,
-                            code: "unreadable".into(),
-                            line: None,
-                            message: why,
-                        }),
+                    let error = |code: &str, message: String| Diagnostic {
+                        doc: doc.name.clone(),
+                        severity: Severity::Error,
+                        code: code.into(),
+                        line: None,
+                        message,
                     };
-                    let (result, diagnostics) = match result {
-                        Ok(mut x) => {
-                            let diagnostics = std::mem::take(&mut x.diagnostics);
-                            (Ok(finish(x)), diagnostics)
+                    // A bug that panics on one document costs that document,
+                    // not the batch (nor a hang waiting for its result).
+                    let outcome = std::panic::catch_unwind(AssertUnwindSafe(|| {
+                        let result = match bytes {
+                            Ok(bytes) => {
+                                crate::process(pack, &doc.name, &bytes, encoding.as_deref())
+                            }
+                            Err(why) => Err(error("unreadable", why)),
+                        };
+                        match result {
+                            Ok(mut x) => {
+                                let diagnostics = std::mem::take(&mut x.diagnostics);
+                                (Ok(finish(x)), diagnostics)
+                            }
+                            Err(e) => (Err(e), Vec::new()),
                         }
-                        Err(e) => (Err(e), Vec::new()),
-                    };
+                    }));
+                    let (result, diagnostics) = outcome.unwrap_or_else(|panic| {
+                        let what = panic
+                            .downcast_ref::<&str>()
+                            .map(|s| s.to_string())
+                            .or_else(|| panic.downcast_ref::<String>().cloned())
+                            .unwrap_or_default();
+                        let message = format!("internal error (a bug: please report it): {what}");
+                        (Err(error("internal_error", message)), Vec::new())
+                    });
                     let _ = result_tx.send((
                         seq,
                         Done {

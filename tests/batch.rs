@@ -303,3 +303,48 @@ fn resume_after_a_kill_gives_the_same_output_jsonl() {
 fn resume_after_a_kill_gives_the_same_output_csv() {
     resume_after_kill("csv");
 }
+
+/// A bug that panics on one document costs that document alone: it comes
+/// back as an `internal_error`, in its place, and the batch goes on.
+#[test]
+fn a_panic_on_one_document_is_reported_and_the_batch_goes_on() {
+    let dir = fresh_dir("panic");
+    let seed = root().join("tests/corpus/seeds/000_8360ffcb650b0fa4.txt");
+    std::fs::copy(&seed, dir.join("a.txt")).unwrap();
+    std::fs::write(dir.join("b.txt"), "没有任何数字的一行。\n").unwrap();
+    std::fs::copy(&seed, dir.join("c.txt")).unwrap();
+    let pack = zhibiao::RulePack::builtin().unwrap();
+    let opts = zhibiao::batch::Options {
+        jobs: 2,
+        encoding: None,
+        filter: zhibiao::batch::Filter::default(),
+        resume_from: None,
+        in_flight: 4,
+    };
+    let mut seen = Vec::new();
+    let finish = |x: zhibiao::Extraction| {
+        assert!(!x.indicators.is_empty(), "no figures here");
+        x.indicators.len()
+    };
+    zhibiao::batch::run(
+        &pack,
+        vec![zhibiao::batch::Input::Path(dir.to_path_buf())],
+        &opts,
+        finish,
+        |done| {
+            let name = Path::new(&done.name)
+                .file_name()
+                .unwrap()
+                .to_string_lossy()
+                .into_owned();
+            seen.push((name, done.result.map_err(|e| e.code)));
+            Ok(())
+        },
+    )
+    .unwrap();
+    let names: Vec<&str> = seen.iter().map(|(n, _)| n.as_str()).collect();
+    assert_eq!(names, ["a.txt", "b.txt", "c.txt"]);
+    assert!(matches!(seen[0].1, Ok(n) if n > 0));
+    assert_eq!(seen[1].1, Err("internal_error".to_string()));
+    assert_eq!(seen[0].1, seen[2].1);
+}
