@@ -31,7 +31,7 @@ pub fn headings(norm: &Normalised) -> Vec<Heading> {
                 continue;
             };
             let title_len = STOP
-                .find(rest[marker_len..].as_bytes())
+                .find(&rest.as_bytes()[marker_len..])
                 .unwrap_or(rest.len() - marker_len);
             let title = rest[marker_len..marker_len + title_len].trim_end();
             if title.is_empty() {
