@@ -2,8 +2,9 @@
 //!
 //! A reader thread enumerates the inputs in a fixed order (paths as given,
 //! directories walked in name order, archive entries in archive order) and
-//! reads each document's bytes; a rayon pool decodes and extracts; the
-//! caller's thread gets the results back in input order. At most
+//! reads archive entries (plain files are read by the workers); a rayon pool
+//! decodes and extracts, and the worker that completes the next document in
+//! input order hands it, and any ready after it, to the caller. At most
 //! `in_flight` documents are held at once (read, being processed, or
 //! waiting for an earlier one to finish), so memory depends on the
 //! documents in flight, not on the size of the batch.
@@ -17,6 +18,7 @@ use std::io::{self, Read};
 use std::panic::AssertUnwindSafe;
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
+use std::sync::{Mutex, PoisonError};
 
 use globset::{Glob, GlobSet, GlobSetBuilder};
 use rayon::prelude::*;
@@ -149,14 +151,15 @@ pub fn disk_size(inputs: &[Input], filter: &Filter) -> u64 {
 /// Process every document of `inputs` with `pack`. `finish` turns each
 /// extraction into what the caller keeps (encoded records, say) on the
 /// worker that made it, so that the work and the freeing of a document's
-/// records are spread over the pool; `done` is called on this thread once
-/// per document, in input order.
+/// records are spread over the pool; `done` is called once per document,
+/// in input order, by whichever worker finds the next document ready (no
+/// thread is woken per document just to keep the order).
 pub fn run<T: Send>(
     pack: &RulePack,
     inputs: Vec<Input>,
     opts: &Options,
     finish: impl Fn(Extraction) -> T + Sync,
-    mut done: impl FnMut(Done<T>) -> io::Result<()>,
+    done: impl FnMut(Done<T>) -> io::Result<()> + Send,
 ) -> io::Result<()> {
     let in_flight = opts.in_flight.max(2);
     // Slots are handed back to the reader a few at a time: a wake-up per
@@ -167,7 +170,15 @@ pub fn run<T: Send>(
     for _ in 0..in_flight / grant {
         token_tx.send(()).expect("the channel has room");
     }
-    let (result_tx, result_rx) = sync_channel::<(usize, Done<T>)>(in_flight);
+    let order = Mutex::new(Order {
+        waiting: BTreeMap::new(),
+        next: 0,
+        freed: 0,
+        grant,
+        tokens: token_tx,
+        done,
+        outcome: Ok(()),
+    });
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(opts.jobs)
         .build()
@@ -177,6 +188,7 @@ pub fn run<T: Send>(
         scope.spawn(move || read_all(inputs, &reader_opts, &doc_tx, &token_rx, grant));
         let encoding = opts.encoding.clone();
         let finish = &finish;
+        let order = &order;
         scope.spawn(move || {
             pool.install(|| {
                 doc_rx.into_iter().par_bridge().for_each(|(seq, doc)| {
@@ -214,7 +226,8 @@ pub fn run<T: Send>(
                         let message = format!("internal error (a bug: please report it): {what}");
                         (Err(error("internal_error", message)), Vec::new())
                     });
-                    let _ = result_tx.send((
+                    let mut order = order.lock().unwrap_or_else(PoisonError::into_inner);
+                    order.take(
                         seq,
                         Done {
                             name: doc.name,
@@ -222,32 +235,45 @@ pub fn run<T: Send>(
                             diagnostics,
                             disk_bytes,
                         },
-                    ));
+                    );
                 });
             });
         });
-        // This thread: put results back in order and hand them on.
-        let mut waiting: BTreeMap<usize, Done<T>> = BTreeMap::new();
-        let mut next = 0;
-        let mut freed = 0;
-        let mut outcome = Ok(());
-        for (seq, d) in result_rx {
-            waiting.insert(seq, d);
-            while let Some(d) = waiting.remove(&next) {
-                if outcome.is_ok() {
-                    outcome = done(d);
-                }
-                next += 1;
-                freed += 1;
-                if freed == grant {
-                    // Slots are free again; a closed channel means reading ended.
-                    let _ = token_tx.send(());
-                    freed = 0;
-                }
+    });
+    order
+        .into_inner()
+        .unwrap_or_else(PoisonError::into_inner)
+        .outcome
+}
+
+/// Results put back in input order, and handed on as they become ready.
+struct Order<T, F> {
+    waiting: BTreeMap<usize, Done<T>>,
+    next: usize,
+    /// Slots freed since the reader was last given some.
+    freed: usize,
+    grant: usize,
+    tokens: SyncSender<()>,
+    done: F,
+    outcome: io::Result<()>,
+}
+
+impl<T, F: FnMut(Done<T>) -> io::Result<()>> Order<T, F> {
+    fn take(&mut self, seq: usize, d: Done<T>) {
+        self.waiting.insert(seq, d);
+        while let Some(d) = self.waiting.remove(&self.next) {
+            if self.outcome.is_ok() {
+                self.outcome = (self.done)(d);
+            }
+            self.next += 1;
+            self.freed += 1;
+            if self.freed == self.grant {
+                // Slots are free again; a closed channel means reading ended.
+                let _ = self.tokens.send(());
+                self.freed = 0;
             }
         }
-        outcome
-    })
+    }
 }
 
 /// The reader: every document in order, each sent once a slot is free

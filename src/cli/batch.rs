@@ -107,7 +107,7 @@ fn run<T: Send>(
     args: &BatchArgs,
     resume_from: Option<String>,
     finish: impl Fn(Extraction) -> T + Sync,
-    mut each: impl FnMut(&Done<T>) -> io::Result<usize>,
+    mut each: impl FnMut(&Done<T>) -> io::Result<usize> + Send,
 ) -> anyhow::Result<Tally> {
     let inputs = args.inputs()?;
     let filter = Filter::new(&args.globs).context("--glob")?;
@@ -269,16 +269,12 @@ pub fn collect(
     Ok((ind, sec, tally.failed))
 }
 
-type Opened = (Box<dyn Write>, Encoder, Option<String>);
+type Opened = (Box<dyn Write + Send>, Encoder, Option<String>);
 
 /// The output, and where a resumed run starts.
 fn open_output(args: &OutputArgs) -> anyhow::Result<Opened> {
     let Some(path) = &args.output else {
-        return Ok((
-            Box::new(io::stdout().lock()),
-            Encoder::new(args.format),
-            None,
-        ));
+        return Ok((Box::new(io::stdout()), Encoder::new(args.format), None));
     };
     // Only a regular file with something in it is worth protecting
     // (-o /dev/null, or an empty file, need no --force).
