@@ -53,24 +53,26 @@ impl<'a> Sentence<'a> {
         paragraph: &TimeState,
     ) -> Sentence<'a> {
         let (s0, len) = (range.0, range.1 - range.0);
-        if tokens.iter().all(|t| t.kind == TokenKind::Terminator) {
-            return Sentence {
-                line,
-                base,
-                range,
-                tokens,
-                aliases,
-                cues,
-                depth: Vec::new(),
-                content: Vec::new(),
-                clauses: vec![s0],
-                clause_time: vec![paragraph.clone()],
-                plain: true,
-            };
+        let mut s = Sentence {
+            line,
+            base,
+            range,
+            tokens,
+            aliases,
+            cues,
+            depth: Vec::new(),
+            content: Vec::new(),
+            clauses: vec![s0],
+            clause_time: Vec::new(),
+            plain: tokens.iter().all(|t| t.kind == TokenKind::Terminator),
+        };
+        if s.plain {
+            s.clause_time.push(paragraph.clone());
+            return s;
         }
         let mut covered = vec![false; len];
         let mut mark =
-            |s: usize, e: usize| covered[s - s0..e - s0].iter_mut().for_each(|b| *b = true);
+            |a: usize, b: usize| covered[a - s0..b - s0].iter_mut().for_each(|c| *c = true);
         for t in tokens {
             if !matches!(
                 t.kind,
@@ -129,19 +131,9 @@ impl<'a> Sentence<'a> {
             last = i + 1;
         }
         content[last..].iter_mut().for_each(|b| *b = count);
-        let mut s = Sentence {
-            line,
-            base,
-            range,
-            tokens,
-            aliases,
-            cues,
-            depth,
-            content,
-            clauses,
-            clause_time: Vec::new(),
-            plain: false,
-        };
+        s.depth = depth;
+        s.content = content;
+        s.clauses = clauses;
         // Time as of each clause start: the paragraph's, then the time words
         // that open a clause of this sentence.
         let mut time = paragraph.clone();
