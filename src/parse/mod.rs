@@ -2,8 +2,9 @@
 //! of normalised text and returns typed tokens with their byte spans.
 //!
 //! The grammar is the slow stage of the pipeline (tens of MB/s), so the
-//! engine only calls it on lines where the rule pack found something to
-//! talk about, and on heading candidates.
+//! engine only calls it on sentences that may hold a figure and name an
+//! indicator or state a plan, and on heading candidates; within those, only
+//! where a token can begin (see `prefix`).
 
 mod prefix;
 
