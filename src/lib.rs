@@ -169,7 +169,7 @@ pub fn prepare() {
     });
 }
 
-/// Line numbers of byte offsets.
+/// Line numbers of byte offsets. A line ends at LF, CR LF or a lone CR.
 #[derive(Debug)]
 pub struct LineIndex {
     starts: Vec<usize>,
@@ -177,8 +177,13 @@ pub struct LineIndex {
 
 impl LineIndex {
     pub fn new(text: &str) -> LineIndex {
+        let bytes = text.as_bytes();
         let mut starts = vec![0];
-        starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1));
+        starts.extend(
+            memchr::memchr2_iter(b'\n', b'\r', bytes)
+                .filter(|&i| !(bytes[i] == b'\r' && bytes.get(i + 1) == Some(&b'\n')))
+                .map(|i| i + 1),
+        );
         LineIndex { starts }
     }
 

@@ -223,11 +223,15 @@ fn piece_end(text: &str, start: usize) -> usize {
     match memchr::memchr(b'\n', &text.as_bytes()[start..limit]) {
         Some(p) => start + p + 1,
         None => {
-            let mut end = limit;
-            while !text.is_char_boundary(end) {
-                end -= 1;
+            let mut end = text.floor_char_boundary(limit);
+            if end == start {
+                end = limit;
             }
-            if end == start { limit } else { end }
+            // Never between the CR and the LF of one line break.
+            if text[..end].ends_with('\r') && text[end..].starts_with('\n') {
+                end += 1;
+            }
+            end
         }
     }
 }
@@ -320,7 +324,12 @@ fn fold_runs(
         }
         let mut buf = [0u8; 4];
         let len = c.len_utf8();
-        match fold(c) {
+        // CR LF is one line break (the CR goes); a lone CR is one too.
+        let fold = match c {
+            '\r' if !src[i + 1..].starts_with('\n') => Fold::To('\n'),
+            _ => fold(c),
+        };
+        match fold {
             Fold::Drop => {}
             Fold::Keep => emit(&src[i..i + len], origin + i),
             Fold::To(d) => emit(d.encode_utf8(&mut buf), origin + i),
@@ -520,6 +529,15 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn line_ends_of_every_kind() {
+        let src = "一\r\n二\r三\n四";
+        let n = Normalised::new(src);
+        assert_eq!(n.text, "一\n二\n三\n四");
+        let at = n.text.find('四').unwrap();
+        assert_eq!(&src[n.original_offset(at)..], "四");
     }
 
     #[test]

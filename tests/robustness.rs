@@ -72,8 +72,8 @@ fn same_records_whatever_the_encoding_or_wrapping() {
     let pack = RulePack::builtin().unwrap();
     for path in corpus() {
         let utf8 = std::fs::read(&path).unwrap();
-        let base = run(&pack, &utf8);
         let text = String::from_utf8(utf8).unwrap().replace("\r\n", "\n");
+        let base = run(&pack, text.as_bytes());
         assert!(
             !base.indicators.is_empty()
                 || !base.sections.is_empty()
@@ -100,6 +100,60 @@ fn same_records_whatever_the_encoding_or_wrapping() {
         x.indicators.iter_mut().for_each(|r| r.doc = "doc".into());
         x.sections.iter_mut().for_each(|r| r.doc = "doc".into());
         same(&base, &x, "HTML", &path);
+    }
+}
+
+/// SPEC: `span` is a byte range of the decoded text (the input as text,
+/// CR kept, BOM dropped), whatever the bytes were: it slices out the
+/// figure's phrase there.
+#[test]
+fn every_span_slices_the_decoded_text() {
+    let pack = RulePack::builtin().unwrap();
+    for path in corpus() {
+        let lf = std::fs::read_to_string(&path)
+            .unwrap()
+            .replace("\r\n", "\n");
+        let base = run(&pack, lf.as_bytes());
+        let phrases: Vec<&str> = base
+            .indicators
+            .iter()
+            .map(|r| &lf[r.span.0..r.span.1])
+            .collect();
+        let crlf = lf.replace('\n', "\r\n");
+        let mut bom = vec![0xEF, 0xBB, 0xBF];
+        bom.extend_from_slice(crlf.as_bytes());
+        let (gbk, _, _) = encoding_rs::GB18030.encode(&crlf);
+        for (what, bytes) in [
+            ("CRLF", crlf.as_bytes().to_vec()),
+            ("BOM", bom),
+            ("UTF-16", utf16le(&crlf)),
+            ("GB18030", gbk.into_owned()),
+        ] {
+            let decoded = zhibiao::decode::decode(&bytes, "doc", None).unwrap().text;
+            let x = run(&pack, &bytes);
+            assert_eq!(
+                x.indicators.len(),
+                base.indicators.len(),
+                "{what} {}",
+                path.display()
+            );
+            for (r, phrase) in x.indicators.iter().zip(&phrases) {
+                assert_eq!(
+                    decoded[r.span.0..r.span.1].replace('\r', ""),
+                    *phrase,
+                    "{what}: span of {} in {}",
+                    r.indicator,
+                    path.display()
+                );
+                assert_eq!(
+                    decoded[..r.span.0].matches('\n').count() + 1,
+                    r.line,
+                    "{what}: line of {} in {}",
+                    r.indicator,
+                    path.display()
+                );
+            }
+        }
     }
 }
 
