@@ -11,14 +11,20 @@
 //!
 //! Archives (.zip, .tar, .tar.gz, .tgz) are read in place; their documents
 //! are named `archive.zip!inner/path.txt`.
+//!
+//! Nothing an input holds is read without a bound (see [`Limits`]): a
+//! document over `max_file_size` and an archive that expands past
+//! `max_archive_ratio` times its size are errors for that input, and the
+//! batch goes on.
 
 use std::collections::BTreeMap;
 use std::fs::File;
 use std::io::{self, Read};
 use std::panic::AssertUnwindSafe;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
-use std::sync::{Mutex, PoisonError};
+use std::sync::{Arc, Mutex, PoisonError};
 
 use globset::{Glob, GlobSet, GlobSetBuilder};
 use rayon::prelude::*;
@@ -40,13 +46,18 @@ pub enum Input {
 pub struct Filter {
     include: Option<GlobSet>,
     exclude: Option<GlobSet>,
+    /// The include patterns, and whether each has matched a file yet (a
+    /// pattern that matches nothing is most likely a mistake, worth a word).
+    patterns: Vec<String>,
+    matched: Arc<Vec<AtomicBool>>,
 }
 
 impl Filter {
     /// Patterns as ripgrep takes them: `!` in front excludes.
     pub fn new(patterns: &[String]) -> Result<Filter, globset::Error> {
         let (mut inc, mut exc) = (GlobSetBuilder::new(), GlobSetBuilder::new());
-        let (mut any_inc, mut any_exc) = (false, false);
+        let mut any_exc = false;
+        let mut includes = Vec::new();
         for p in patterns {
             match p.strip_prefix('!') {
                 Some(neg) => {
@@ -55,20 +66,46 @@ impl Filter {
                 }
                 None => {
                     inc.add(Glob::new(p)?);
-                    any_inc = true;
+                    includes.push(p.clone());
                 }
             }
         }
         Ok(Filter {
-            include: any_inc.then(|| inc.build()).transpose()?,
+            include: (!includes.is_empty()).then(|| inc.build()).transpose()?,
             exclude: any_exc.then(|| exc.build()).transpose()?,
+            matched: Arc::new(includes.iter().map(|_| AtomicBool::new(false)).collect()),
+            patterns: includes,
         })
     }
 
     fn keeps(&self, path: &str) -> bool {
         let name = path.rsplit(['/', '!']).next().unwrap_or(path);
-        let hit = |set: &GlobSet| set.is_match(path) || set.is_match(name);
-        self.include.as_ref().is_none_or(hit) && !self.exclude.as_ref().is_some_and(hit)
+        if self
+            .exclude
+            .as_ref()
+            .is_some_and(|set| set.is_match(path) || set.is_match(name))
+        {
+            return false;
+        }
+        let Some(include) = &self.include else {
+            return true;
+        };
+        let mut hits = include.matches(path);
+        hits.extend(include.matches(name));
+        for &i in &hits {
+            self.matched[i].store(true, Ordering::Relaxed);
+        }
+        !hits.is_empty()
+    }
+
+    /// The include patterns that matched no file so far.
+    pub fn unmatched(&self) -> Vec<&str> {
+        self.patterns
+            .iter()
+            .zip(self.matched.iter())
+            .filter(|(_, m)| !m.load(Ordering::Relaxed))
+            .map(|(p, _)| p.as_str())
+            .collect()
     }
 }
 
@@ -90,23 +127,133 @@ enum Content {
     File(PathBuf),
     /// Could not be read, and why.
     Failed(String),
+    /// Not a document (a FIFO or a device inside a directory): passed
+    /// over with a warning.
+    Skipped(String),
 }
 
 impl Content {
     /// The bytes (or why there are none) and the input bytes they stand for.
-    fn load(self) -> (Result<Vec<u8>, String>, u64) {
+    fn load(self, limits: &Limits) -> (Result<Vec<u8>, String>, u64) {
         match self {
             Content::Read { bytes, disk_bytes } => (Ok(bytes), disk_bytes),
-            Content::File(path) => match std::fs::read(path) {
+            Content::File(path) => match read_path(&path, limits) {
                 Ok(bytes) => {
                     let n = bytes.len() as u64;
                     (Ok(bytes), n)
                 }
-                Err(e) => (Err(e.to_string()), 0),
+                Err(e) => (Err(e), 0),
             },
-            Content::Failed(why) => (Err(why), 0),
+            Content::Failed(why) | Content::Skipped(why) => (Err(why), 0),
         }
     }
+}
+
+/// Bounds on what one input may cost, each hit an error for that input.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    /// Largest document, in bytes: a file, an archive entry, stdin.
+    pub max_file_size: u64,
+    /// An archive may give at most this many times its size on disk
+    /// (and at least [`ARCHIVE_FLOOR`] bytes) in all: a zip bomb stops here.
+    pub max_archive_ratio: u64,
+}
+
+/// What any archive may expand to, whatever its ratio.
+pub const ARCHIVE_FLOOR: u64 = 64 << 20;
+
+impl Default for Limits {
+    fn default() -> Limits {
+        Limits {
+            max_file_size: 2 << 30,
+            max_archive_ratio: 100,
+        }
+    }
+}
+
+/// Read at most `limit` bytes; more is an error that says so.
+fn read_capped(mut reader: impl Read, limit: u64, what: &str) -> Result<Vec<u8>, String> {
+    let mut buf = Vec::new();
+    reader
+        .by_ref()
+        .take(limit.saturating_add(1))
+        .read_to_end(&mut buf)
+        .map_err(|e| e.to_string())?;
+    if buf.len() as u64 > limit {
+        return Err(format!("larger than {what} ({limit} bytes)"));
+    }
+    Ok(buf)
+}
+
+/// A file named as input, read whole within the limits. A FIFO is read as
+/// it comes (`<(command)`), but one with no writer is empty, not a hang.
+fn read_path(path: &Path, limits: &Limits) -> Result<Vec<u8>, String> {
+    let meta = std::fs::metadata(path).map_err(|e| e.to_string())?;
+    let kind = special_kind(&meta.file_type());
+    if kind.is_some_and(|k| k != "FIFO") {
+        return Err(format!("not a regular file ({})", kind.unwrap_or_default()));
+    }
+    if meta.len() > limits.max_file_size {
+        return Err(format!(
+            "{} bytes: larger than --max-file-size ({} bytes)",
+            meta.len(),
+            limits.max_file_size
+        ));
+    }
+    let file = if kind.is_some() {
+        open_fifo(path)
+    } else {
+        File::open(path)
+    }
+    .map_err(|e| e.to_string())?;
+    read_capped(file, limits.max_file_size, "--max-file-size")
+}
+
+/// What kind of special file this is, or `None` for a regular file or a
+/// directory.
+fn special_kind(t: &std::fs::FileType) -> Option<&'static str> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if t.is_fifo() {
+            return Some("FIFO");
+        }
+        if t.is_char_device() {
+            return Some("character device");
+        }
+        if t.is_block_device() {
+            return Some("block device");
+        }
+        if t.is_socket() {
+            return Some("socket");
+        }
+    }
+    (!t.is_file() && !t.is_dir()).then_some("not a file")
+}
+
+/// Open a FIFO without waiting for a writer (a plain open blocks until one
+/// comes, maybe never), then read it blocking: with no writer a read is at
+/// its end at once.
+#[cfg(unix)]
+fn open_fifo(path: &Path) -> io::Result<File> {
+    use std::os::fd::AsRawFd;
+    use std::os::unix::fs::OpenOptionsExt;
+    let file = std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NONBLOCK)
+        .open(path)?;
+    let fd = file.as_raw_fd();
+    // SAFETY: fcntl on a descriptor this function owns, flags read then set.
+    let flags = unsafe { libc::fcntl(fd, libc::F_GETFL) };
+    if flags < 0 || unsafe { libc::fcntl(fd, libc::F_SETFL, flags & !libc::O_NONBLOCK) } < 0 {
+        return Err(io::Error::last_os_error());
+    }
+    Ok(file)
+}
+
+#[cfg(not(unix))]
+fn open_fifo(path: &Path) -> io::Result<File> {
+    File::open(path)
 }
 
 /// What one document gave, handed back in input order.
@@ -126,10 +273,36 @@ pub struct Options {
     pub jobs: usize,
     pub encoding: Option<String>,
     pub filter: Filter,
-    /// Skip every document before the one with this name (resuming).
-    pub resume_from: Option<String>,
+    /// Skip every document before this one (resuming).
+    pub resume_from: Option<ResumePoint>,
     /// Most documents held at once.
     pub in_flight: usize,
+    pub limits: Limits,
+    /// Files never read as input, though a directory walked holds them:
+    /// the run's own output and diagnostics.
+    pub skip: Vec<PathBuf>,
+}
+
+impl Default for Options {
+    fn default() -> Options {
+        Options {
+            jobs: 1,
+            encoding: None,
+            filter: Filter::default(),
+            resume_from: None,
+            in_flight: 8,
+            limits: Limits::default(),
+            skip: Vec::new(),
+        }
+    }
+}
+
+/// Where a resumed run starts: the `occurrence`-th (1-based) document named
+/// `name` in input order (a document may be named twice).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ResumePoint {
+    pub name: String,
+    pub occurrence: usize,
 }
 
 /// Total input bytes on disk, for a progress bar (stats only, no reading).
@@ -139,7 +312,10 @@ pub fn disk_size(inputs: &[Input], filter: &Filter) -> u64 {
         .map(|i| match i {
             Input::Stdin => 0,
             Input::Path(p) if p.is_dir() => walk(p)
-                .filter_map(Result::ok)
+                .filter_map(|w| match w {
+                    Walked::File(f) => Some(f),
+                    _ => None,
+                })
                 .filter(|f| archive_kind(f).is_some() || filter.keeps(&f.display().to_string()))
                 .filter_map(|f| f.metadata().ok().map(|m| m.len()))
                 .sum(),
@@ -175,7 +351,7 @@ pub fn run<T: Send>(
         next: 0,
         freed: 0,
         grant,
-        tokens: token_tx,
+        tokens: Some(token_tx),
         done,
         outcome: Ok(()),
     });
@@ -187,15 +363,21 @@ pub fn run<T: Send>(
         let reader_opts = opts.clone();
         scope.spawn(move || read_all(inputs, &reader_opts, &doc_tx, &token_rx, grant));
         let encoding = opts.encoding.clone();
+        let limits = opts.limits;
         let finish = &finish;
         let order = &order;
         scope.spawn(move || {
             pool.install(|| {
                 doc_rx.into_iter().par_bridge().for_each(|(seq, doc)| {
-                    let (bytes, disk_bytes) = doc.content.load();
+                    let skipped = matches!(doc.content, Content::Skipped(_));
+                    let (bytes, disk_bytes) = doc.content.load(&limits);
                     let error = |code: &str, message: String| Diagnostic {
                         doc: doc.name.clone(),
-                        severity: Severity::Error,
+                        severity: if skipped {
+                            Severity::Warning
+                        } else {
+                            Severity::Error
+                        },
                         code: code.into(),
                         line: None,
                         message,
@@ -207,6 +389,7 @@ pub fn run<T: Send>(
                             Ok(bytes) => {
                                 crate::process(pack, &doc.name, &bytes, encoding.as_deref())
                             }
+                            Err(why) if skipped => Err(error("skipped", why)),
                             Err(why) => Err(error("unreadable", why)),
                         };
                         match result {
@@ -253,7 +436,9 @@ struct Order<T, F> {
     /// Slots freed since the reader was last given some.
     freed: usize,
     grant: usize,
-    tokens: SyncSender<()>,
+    /// Slots for the reader; dropped once the caller gave up (an error
+    /// writing the output, a closed pipe), which stops the reader.
+    tokens: Option<SyncSender<()>>,
     done: F,
     outcome: io::Result<()>,
 }
@@ -264,12 +449,17 @@ impl<T, F: FnMut(Done<T>) -> io::Result<()>> Order<T, F> {
         while let Some(d) = self.waiting.remove(&self.next) {
             if self.outcome.is_ok() {
                 self.outcome = (self.done)(d);
+                if self.outcome.is_err() {
+                    self.tokens = None;
+                }
             }
             self.next += 1;
             self.freed += 1;
             if self.freed == self.grant {
                 // Slots are free again; a closed channel means reading ended.
-                let _ = self.tokens.send(());
+                if let Some(tokens) = &self.tokens {
+                    let _ = tokens.send(());
+                }
                 self.freed = 0;
             }
         }
@@ -287,13 +477,22 @@ fn read_all(
 ) {
     let mut seq = 0;
     let mut slots = 0;
-    let mut skipping = opts.resume_from.is_some();
+    let mut to_skip = opts.resume_from.as_ref().map(|r| r.occurrence);
+    let skip: Vec<PathBuf> = opts
+        .skip
+        .iter()
+        .filter_map(|p| p.canonicalize().ok())
+        .collect();
+    let skipped = |p: &Path| !skip.is_empty() && p.canonicalize().is_ok_and(|c| skip.contains(&c));
     let mut emit = |doc: Document| -> bool {
-        if skipping {
-            if Some(&doc.name) != opts.resume_from.as_ref() {
+        if let (Some(left), Some(resume)) = (&mut to_skip, &opts.resume_from) {
+            if doc.name == resume.name {
+                *left -= 1;
+            }
+            if *left > 0 || doc.name != resume.name {
                 return true;
             }
-            skipping = false;
+            to_skip = None;
         }
         if slots == 0 {
             if tokens.recv().is_err() {
@@ -306,23 +505,40 @@ fn read_all(
         seq += 1;
         ok
     };
+    let limits = &opts.limits;
     for input in inputs {
         let go_on = match input {
-            Input::Stdin => {
-                let mut buf = Vec::new();
-                emit(Document {
-                    name: "-".into(),
-                    content: read(io::stdin().read_to_end(&mut buf), buf),
-                })
-            }
+            Input::Stdin => emit(Document {
+                name: "-".into(),
+                content: match read_capped(
+                    io::stdin().lock(),
+                    limits.max_file_size,
+                    "--max-file-size",
+                ) {
+                    Ok(bytes) => Content::Read {
+                        disk_bytes: bytes.len() as u64,
+                        bytes,
+                    },
+                    Err(why) => Content::Failed(why),
+                },
+            }),
             Input::Path(p) if p.is_dir() => walk(&p).all(|entry| match entry {
-                Ok(f) if archive_kind(&f).is_some() => read_archive(&f, &opts.filter, &mut emit),
-                Ok(f) if opts.filter.keeps(&f.display().to_string()) => emit(read_file(&f)),
-                Ok(_) => true,
-                Err((name, why)) => emit(failed(name, why)),
+                Walked::File(f) if skipped(&f) => true,
+                Walked::File(f) if archive_kind(&f).is_some() => {
+                    read_archive(&f, &opts.filter, limits, &mut emit)
+                }
+                Walked::File(f) if opts.filter.keeps(&f.display().to_string()) => {
+                    emit(read_file(&f))
+                }
+                Walked::File(_) => true,
+                Walked::Special(f, kind) => emit(Document {
+                    name: f.display().to_string(),
+                    content: Content::Skipped(format!("not a regular file ({kind}): skipped")),
+                }),
+                Walked::Failed(name, why) => emit(failed(name, why)),
             }),
             Input::Path(p) if archive_kind(&p).is_some() => {
-                read_archive(&p, &opts.filter, &mut emit)
+                read_archive(&p, &opts.filter, limits, &mut emit)
             }
             Input::Path(p) => emit(read_file(&p)),
         };
@@ -332,22 +548,30 @@ fn read_all(
     }
 }
 
-/// Files under a directory in name order; a walk error (a loop, a
-/// directory that cannot be listed) is an error for that path.
-fn walk(dir: &Path) -> impl Iterator<Item = Result<PathBuf, (String, String)>> + use<> {
+/// What a directory walk finds.
+enum Walked {
+    File(PathBuf),
+    /// A FIFO, a device or a socket: not a document.
+    Special(PathBuf, &'static str),
+    /// A walk error (a loop, a directory that cannot be listed): path, why.
+    Failed(String, String),
+}
+
+/// Files under a directory in name order.
+fn walk(dir: &Path) -> impl Iterator<Item = Walked> + use<> {
     let top = dir.display().to_string();
     walkdir::WalkDir::new(dir)
         .follow_links(true)
         .sort_by_file_name()
         .into_iter()
         .filter_map(move |e| match e {
-            Ok(e) if e.file_type().is_file() => Some(Ok(e.into_path())),
-            Ok(_) => None,
-            Err(e) => Some(Err((
+            Ok(e) if e.file_type().is_file() => Some(Walked::File(e.into_path())),
+            Ok(e) => special_kind(&e.file_type()).map(|k| Walked::Special(e.into_path(), k)),
+            Err(e) => Some(Walked::Failed(
                 e.path()
                     .map_or_else(|| top.clone(), |p| p.display().to_string()),
                 e.to_string(),
-            ))),
+            )),
         })
 }
 
@@ -363,17 +587,6 @@ fn read_file(path: &Path) -> Document {
     Document {
         name: path.display().to_string(),
         content: Content::File(path.to_path_buf()),
-    }
-}
-
-/// The content that a `read_to_end` into `buf` gave.
-fn read(outcome: io::Result<usize>, buf: Vec<u8>) -> Content {
-    match outcome {
-        Ok(_) => Content::Read {
-            disk_bytes: buf.len() as u64,
-            bytes: buf,
-        },
-        Err(e) => Content::Failed(e.to_string()),
     }
 }
 
@@ -397,15 +610,62 @@ fn archive_kind(path: &Path) -> Option<ArchiveKind> {
     }
 }
 
+/// How much an archive may still give: its whole budget (its size on disk
+/// times the ratio, at least [`ARCHIVE_FLOOR`]) less what it gave so far.
+struct Budget {
+    left: u64,
+    limits: Limits,
+}
+
+impl Budget {
+    fn new(path: &Path, limits: &Limits) -> Budget {
+        let size = path.metadata().map_or(0, |m| m.len());
+        Budget {
+            left: size
+                .saturating_mul(limits.max_archive_ratio)
+                .max(ARCHIVE_FLOOR),
+            limits: *limits,
+        }
+    }
+
+    /// One entry's bytes, within the file limit and what the archive has
+    /// left. `Err(Ok(why))`: this entry fails; `Err(Err(why))`: the archive
+    /// is spent, and reading it stops.
+    fn read(&mut self, entry: impl Read) -> Result<Vec<u8>, Result<String, String>> {
+        let limit = self.limits.max_file_size.min(self.left);
+        match read_capped(entry, limit, "") {
+            Ok(bytes) => {
+                self.left -= bytes.len() as u64;
+                Ok(bytes)
+            }
+            Err(_) if limit < self.limits.max_file_size => Err(Err(format!(
+                "expands past {}x its size (--max-archive-ratio): a zip bomb? reading stopped",
+                self.limits.max_archive_ratio
+            ))),
+            Err(why) if why.starts_with("larger than") => Err(Ok(format!(
+                "larger than --max-file-size ({} bytes)",
+                self.limits.max_file_size
+            ))),
+            Err(why) => Err(Ok(why)),
+        }
+    }
+}
+
 /// Every file of an archive, read in place. Returns false when the
 /// consumer is gone.
-fn read_archive(path: &Path, filter: &Filter, emit: &mut impl FnMut(Document) -> bool) -> bool {
+fn read_archive(
+    path: &Path,
+    filter: &Filter,
+    limits: &Limits,
+    emit: &mut impl FnMut(Document) -> bool,
+) -> bool {
     let archive = path.display().to_string();
     let fail = |why: String| failed(archive.clone(), why);
     let file = match File::open(path) {
         Ok(f) => f,
         Err(e) => return emit(fail(e.to_string())),
     };
+    let mut budget = Budget::new(path, limits);
     let inner = |entry: &str| format!("{archive}!{entry}");
     match archive_kind(path) {
         Some(ArchiveKind::Zip) => {
@@ -415,7 +675,7 @@ fn read_archive(path: &Path, filter: &Filter, emit: &mut impl FnMut(Document) ->
             };
             for i in 0..zip.len() {
                 let doc = match zip.by_index(i) {
-                    Ok(mut entry) if entry.is_file() => {
+                    Ok(entry) if entry.is_file() => {
                         let name = inner(
                             &entry
                                 .name()
@@ -425,13 +685,11 @@ fn read_archive(path: &Path, filter: &Filter, emit: &mut impl FnMut(Document) ->
                         if !filter.keeps(&name) {
                             continue;
                         }
-                        let mut buf = Vec::with_capacity(entry.size().min(64 << 20) as usize);
-                        let content = match read(entry.read_to_end(&mut buf), buf) {
-                            Content::Read { bytes, .. } => Content::Read {
-                                bytes,
-                                disk_bytes: entry.compressed_size(),
-                            },
-                            other => other,
+                        let disk_bytes = entry.compressed_size();
+                        let content = match budget.read(entry) {
+                            Ok(bytes) => Content::Read { bytes, disk_bytes },
+                            Err(Ok(why)) => Content::Failed(why),
+                            Err(Err(why)) => return emit(failed(name, why)),
                         };
                         Document { name, content }
                     }
@@ -446,11 +704,18 @@ fn read_archive(path: &Path, filter: &Filter, emit: &mut impl FnMut(Document) ->
         }
         Some(kind) => {
             let reader: Box<dyn Read> = if kind == ArchiveKind::TarGz {
-                Box::new(flate2::read::GzDecoder::new(file))
+                // Multi-member: concatenated gzip streams are one archive.
+                Box::new(flate2::read::MultiGzDecoder::new(io::BufReader::new(file)))
             } else {
                 Box::new(file)
             };
-            read_tar(tar::Archive::new(reader), &archive, filter, emit)
+            read_tar(
+                tar::Archive::new(reader),
+                &archive,
+                filter,
+                &mut budget,
+                emit,
+            )
         }
         None => emit(read_file(path)),
     }
@@ -460,6 +725,7 @@ fn read_tar(
     mut tar: tar::Archive<Box<dyn Read>>,
     archive: &str,
     filter: &Filter,
+    budget: &mut Budget,
     emit: &mut impl FnMut(Document) -> bool,
 ) -> bool {
     let entries = match tar.entries() {
@@ -483,11 +749,21 @@ fn read_tar(
                 if !filter.keeps(&name) {
                     continue;
                 }
-                let mut buf = Vec::new();
-                Document {
-                    name,
-                    content: read(e.read_to_end(&mut buf), buf),
-                }
+                let declared = e.header().size().unwrap_or(0);
+                let content = match budget.read(&mut e) {
+                    // The archive ended inside this entry.
+                    Ok(bytes) if (bytes.len() as u64) < declared => Content::Failed(format!(
+                        "tar entry cut short: {} of {declared} bytes",
+                        bytes.len()
+                    )),
+                    Ok(bytes) => Content::Read {
+                        disk_bytes: bytes.len() as u64,
+                        bytes,
+                    },
+                    Err(Ok(why)) => Content::Failed(why),
+                    Err(Err(why)) => return emit(failed(name, why)),
+                };
+                Document { name, content }
             }
             Ok(_) => continue,
             // A broken archive ends here; what was read stays read.

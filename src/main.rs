@@ -118,11 +118,20 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 fn main() -> ExitCode {
     match run(Cli::parse()) {
         Ok(code) => code,
+        // The reader went away (`| head`): nothing more is wanted.
+        Err(e) if broken_pipe(&e) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("zhibiao: {e:#}");
             ExitCode::from(2)
         }
     }
+}
+
+fn broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| {
+        c.downcast_ref::<io::Error>()
+            .is_some_and(|e| e.kind() == io::ErrorKind::BrokenPipe)
+    })
 }
 
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
@@ -173,7 +182,11 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 }
                 (None, None) => unreachable!("clap requires one of them"),
             };
-            print!("{}", zhibiao::explain::explain(&pack, &name, &text, line));
+            write!(
+                io::stdout().lock(),
+                "{}",
+                zhibiao::explain::explain(&pack, &name, &text, line)
+            )?;
             Ok(ExitCode::SUCCESS)
         }
     }
@@ -186,11 +199,12 @@ fn rules(command: RulesCommand) -> anyhow::Result<ExitCode> {
             no_default_rules,
         } => Ok(match load_pack(&dirs, no_default_rules) {
             Some(pack) => {
-                println!(
+                writeln!(
+                    io::stdout(),
                     "ok: {} indicator rules, {} examples",
                     pack.targets.len(),
                     pack.examples.len()
-                );
+                )?;
                 ExitCode::SUCCESS
             }
             None => ExitCode::from(2),
@@ -204,26 +218,29 @@ fn rules(command: RulesCommand) -> anyhow::Result<ExitCode> {
                 return Ok(ExitCode::from(2));
             };
             let outcomes = zhibiao::rules::examples::run(&pack);
+            let mut stdout = io::stdout().lock();
             let failed = outcomes.iter().filter(|o| !o.passed).count();
             let skipped = outcomes.iter().filter(|o| o.skipped).count();
             for o in &outcomes {
                 let rule = o.example.rule.as_deref().unwrap_or("(file-level)");
                 if !o.passed {
-                    println!("{}", zhibiao::rules::examples::render_failure(o));
+                    writeln!(stdout, "{}", zhibiao::rules::examples::render_failure(o))?;
                 } else if o.skipped {
-                    println!(
+                    writeln!(
+                        stdout,
                         "skip {rule} — expects an indicator switched off: {}",
                         o.example.example.text
-                    );
+                    )?;
                 } else if verbose {
-                    println!("ok   {rule} — {}", o.example.example.text);
+                    writeln!(stdout, "ok   {rule} — {}", o.example.example.text)?;
                 }
             }
-            println!(
+            writeln!(
+                stdout,
                 "{} examples: {} passed, {failed} failed, {skipped} skipped",
                 outcomes.len(),
                 outcomes.len() - failed - skipped
-            );
+            )?;
             Ok(if failed == 0 {
                 ExitCode::SUCCESS
             } else {
@@ -237,13 +254,14 @@ fn rules(command: RulesCommand) -> anyhow::Result<ExitCode> {
             let Some(pack) = load_pack(&dirs, no_default_rules) else {
                 return Ok(ExitCode::from(2));
             };
+            let mut stdout = io::stdout().lock();
             for alias in pack.alias_forms() {
-                println!("{alias}");
+                writeln!(stdout, "{alias}")?;
             }
             Ok(ExitCode::SUCCESS)
         }
         RulesCommand::Schema => {
-            print!("{}", zhibiao::rules::schema_json());
+            write!(io::stdout(), "{}", zhibiao::rules::schema_json())?;
             Ok(ExitCode::SUCCESS)
         }
     }
@@ -261,7 +279,7 @@ fn load_pack(dirs: &[PathBuf], no_default: bool) -> Option<RulePack> {
     for d in dirs {
         match RuleSource::from_path(d) {
             Ok(s) => sources.extend(s),
-            Err(e) => errors.push(e),
+            Err(e) => errors.extend(e.0),
         }
     }
     let result = if errors.is_empty() {

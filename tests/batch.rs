@@ -236,10 +236,13 @@ fn resume_after_kill(format: &str) {
     let dir = fresh_dir(&format!("resume-{format}"));
     let corpus = big_corpus(&dir);
     let whole = dir.join(format!("whole.{format}"));
+    let whole_diag = dir.join("whole.diag");
     assert!(
         zhibiao()
             .args(["extract", "-j2", "--quiet", "--format", format, "-o"])
             .arg(&whole)
+            .arg("--diagnostics")
+            .arg(&whole_diag)
             .arg(&corpus)
             .status()
             .unwrap()
@@ -248,9 +251,12 @@ fn resume_after_kill(format: &str) {
     let expected = std::fs::read(&whole).unwrap();
 
     let part = dir.join(format!("part.{format}"));
+    let part_diag = dir.join("part.diag");
     let mut child = zhibiao()
         .args(["extract", "-j2", "--quiet", "--format", format, "-o"])
         .arg(&part)
+        .arg("--diagnostics")
+        .arg(&part_diag)
         .arg(&corpus)
         .spawn()
         .unwrap();
@@ -274,12 +280,17 @@ fn resume_after_kill(format: &str) {
     let mut bytes = std::fs::read(&part).unwrap();
     bytes.truncate(bytes.len() - 7);
     std::fs::write(&part, &bytes).unwrap();
+    let mut diag = std::fs::read(&part_diag).unwrap();
+    diag.truncate(diag.len().saturating_sub(5));
+    std::fs::write(&part_diag, &diag).unwrap();
 
     let resumed = zhibiao()
         .args([
             "extract", "-j2", "--quiet", "--resume", "--format", format, "-o",
         ])
         .arg(&part)
+        .arg("--diagnostics")
+        .arg(&part_diag)
         .arg(&corpus)
         .output()
         .unwrap();
@@ -291,6 +302,10 @@ fn resume_after_kill(format: &str) {
     assert!(
         std::fs::read(&part).unwrap() == expected,
         "resumed output differs from an uninterrupted run"
+    );
+    assert!(
+        std::fs::read(&part_diag).unwrap() == std::fs::read(&whole_diag).unwrap(),
+        "resumed diagnostics differ from an uninterrupted run's"
     );
 }
 
@@ -316,10 +331,8 @@ fn a_panic_on_one_document_is_reported_and_the_batch_goes_on() {
     let pack = zhibiao::RulePack::builtin().unwrap();
     let opts = zhibiao::batch::Options {
         jobs: 2,
-        encoding: None,
-        filter: zhibiao::batch::Filter::default(),
-        resume_from: None,
         in_flight: 4,
+        ..Default::default()
     };
     let mut seen = Vec::new();
     let finish = |x: zhibiao::Extraction| {

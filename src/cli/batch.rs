@@ -2,16 +2,16 @@
 //! --force / --resume), progress, diagnostics, summary.
 
 use std::fs::{File, OpenOptions};
-use std::io::{self, BufRead, BufReader, BufWriter, IsTerminal, Seek, Write};
+use std::io::{self, BufRead, BufReader, IsTerminal, Seek, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
 
 use anyhow::{Context, bail};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use zhibiao::batch::{self, Done, Filter, Input, Options};
+use zhibiao::batch::{self, Done, Filter, Input, Limits, Options, ResumePoint};
 use zhibiao::output::{Encoded, Encoder, Format, Row};
-use zhibiao::{Diagnostic, Extraction, RulePack};
+use zhibiao::{Diagnostic, Extraction, RulePack, Severity};
 
 /// What a batch reads and how (the options common to extract, outline, eval).
 #[derive(clap::Args, Debug)]
@@ -33,6 +33,29 @@ pub struct BatchArgs {
     /// No progress bar and no summary line.
     #[arg(long, short)]
     pub quiet: bool,
+    /// Largest document read (a file, an archive entry, stdin): bytes, or with K, M, G.
+    #[arg(long, value_name = "SIZE", default_value = "2G", value_parser = parse_size)]
+    pub max_file_size: u64,
+    /// Most an archive may expand to, as a multiple of its size (at least 64 MB in all).
+    #[arg(long, value_name = "N", default_value_t = Limits::default().max_archive_ratio)]
+    pub max_archive_ratio: u64,
+}
+
+/// `2G`, `512M`, `64K` or a plain number of bytes.
+fn parse_size(s: &str) -> Result<u64, String> {
+    let t = s.trim();
+    let (digits, shift) = match t.char_indices().last() {
+        Some((i, 'K' | 'k')) => (&t[..i], 10),
+        Some((i, 'M' | 'm')) => (&t[..i], 20),
+        Some((i, 'G' | 'g')) => (&t[..i], 30),
+        _ => (t, 0),
+    };
+    digits
+        .trim()
+        .parse::<u64>()
+        .ok()
+        .and_then(|n| n.checked_mul(1 << shift))
+        .ok_or_else(|| format!("`{s}` is not a size: expected bytes, or a number with K, M or G"))
 }
 
 /// Where records go.
@@ -76,6 +99,9 @@ impl BatchArgs {
         if paths.is_empty() {
             bail!("no input: give files, directories, archives, --files-from FILE, or - for stdin");
         }
+        if let Some(e) = &self.encoding {
+            zhibiao::decode::check_encoding(e)?;
+        }
         Ok(paths
             .into_iter()
             .map(|p| {
@@ -105,7 +131,8 @@ struct Tally {
 fn run<T: Send>(
     pack: &RulePack,
     args: &BatchArgs,
-    resume_from: Option<String>,
+    resume_from: Option<ResumePoint>,
+    skip: Vec<PathBuf>,
     finish: impl Fn(Extraction) -> T + Sync,
     mut each: impl FnMut(&Done<T>) -> io::Result<usize> + Send,
 ) -> anyhow::Result<Tally> {
@@ -134,15 +161,25 @@ fn run<T: Send>(
         filter,
         resume_from,
         in_flight: 8 * jobs,
+        limits: Limits {
+            max_file_size: args.max_file_size,
+            max_archive_ratio: args.max_archive_ratio,
+        },
+        skip,
     };
+    let filter_after = opts.filter.clone();
     let start = Instant::now();
     let mut tally = Tally::default();
     batch::run(pack, inputs, &opts, finish, |done| {
         tally.docs += 1;
         tally.bytes += done.disk_bytes;
         if let Err(e) = &done.result {
-            tally.failed += 1;
-            let line = format!("zhibiao: {}: {}", e.doc, e.message);
+            let line = if e.severity == Severity::Error {
+                tally.failed += 1;
+                format!("zhibiao: {}: {}", e.doc, e.message)
+            } else {
+                format!("zhibiao: {}: warning: {}", e.doc, e.message)
+            };
             match &bar {
                 Some(b) => b.println(line),
                 None => eprintln!("{line}"),
@@ -167,6 +204,9 @@ fn run<T: Send>(
     })?;
     if let Some(b) = bar {
         b.finish_and_clear();
+    }
+    for glob in filter_after.unmatched() {
+        eprintln!("zhibiao: warning: --glob {glob:?} matched no file");
     }
     if !args.quiet {
         let secs = start.elapsed().as_secs_f64();
@@ -193,30 +233,32 @@ pub fn write<R: Row>(
 ) -> anyhow::Result<ExitCode> {
     let (mut out, mut encoder, resume_from) = open_output(out_args)?;
     let mut diags = match &out_args.diagnostics {
-        Some(p) => Some(BufWriter::new(
-            OpenOptions::new()
-                .create(true)
-                .append(out_args.resume)
-                .write(true)
-                .truncate(!out_args.resume)
-                .open(p)
-                .with_context(|| format!("{}", p.display()))?,
-        )),
+        Some(p) => Some(open_diagnostics(p, resume_from.as_ref())?),
         None => None,
     };
+    // The run's own files are never read back as input.
+    let skip = [&out_args.output, &out_args.diagnostics]
+        .into_iter()
+        .flatten()
+        .cloned()
+        .collect();
     let mut buf = Vec::new();
     let format = out_args.format;
     let encode = |x: Extraction| Encoded::new(format, records(&x));
-    let tally = run(pack, args, resume_from.clone(), encode, |done| {
+    let tally = run(pack, args, resume_from.clone(), skip, encode, |done| {
         if let Some(d) = diags.as_mut() {
             let list: &[Diagnostic] = match &done.result {
                 Ok(_) => &done.diagnostics,
                 Err(e) => std::slice::from_ref(e),
             };
+            buf.clear();
             for w in list {
-                serde_json::to_writer(&mut *d, w)?;
-                d.write_all(b"\n")?;
+                serde_json::to_writer(&mut buf, w)?;
+                buf.push(b'\n');
             }
+            // A document's diagnostics in one write, before its records:
+            // a kill leaves whole lines, and a resume finds them by document.
+            d.write_all(&buf)?;
         }
         let Ok(encoded) = &done.result else {
             return Ok(0);
@@ -233,9 +275,6 @@ pub fn write<R: Row>(
     })?;
     out.write_all(encoder.finish())?;
     out.flush()?;
-    if let Some(d) = diags.as_mut() {
-        d.flush()?;
-    }
     if resume_from.is_some() && tally.docs == 0 {
         bail!(
             "--resume: the last document in the output is not among the inputs (same inputs, same order?)"
@@ -248,6 +287,47 @@ pub fn write<R: Row>(
     })
 }
 
+/// The diagnostics file: new, or when resuming, cut before the first line
+/// of the document the run starts again at (and any partial last line).
+fn open_diagnostics(path: &Path, resume: Option<&ResumePoint>) -> anyhow::Result<File> {
+    let mut file = OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .read(true)
+        .write(true)
+        .open(path)
+        .with_context(|| format!("{}", path.display()))?;
+    let keep = match resume {
+        None => 0,
+        Some(point) => {
+            let text = std::fs::read(path).with_context(|| format!("{}", path.display()))?;
+            let whole = text.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+            let mut offset = 0;
+            let mut seen = 0;
+            let mut last: Option<String> = None;
+            let mut cut = whole;
+            for line in text[..whole].split_inclusive(|&b| b == b'\n') {
+                let doc = serde_json::from_slice::<serde_json::Value>(line)
+                    .ok()
+                    .and_then(|v| v["doc"].as_str().map(str::to_string));
+                if doc.as_deref() == Some(point.name.as_str()) && last != doc {
+                    seen += 1;
+                    if seen == point.occurrence {
+                        cut = offset;
+                        break;
+                    }
+                }
+                last = doc;
+                offset += line.len();
+            }
+            cut
+        }
+    };
+    file.set_len(keep as u64)?;
+    file.seek(io::SeekFrom::End(0))?;
+    Ok(file)
+}
+
 /// All records of a batch, for eval.
 pub fn collect(
     pack: &RulePack,
@@ -258,6 +338,7 @@ pub fn collect(
         pack,
         args,
         None,
+        Vec::new(),
         |x| x,
         |done| {
             let Ok(x) = &done.result else { return Ok(0) };
@@ -269,7 +350,7 @@ pub fn collect(
     Ok((ind, sec, tally.failed))
 }
 
-type Opened = (Box<dyn Write + Send>, Encoder, Option<String>);
+type Opened = (Box<dyn Write + Send>, Encoder, Option<ResumePoint>);
 
 /// The output, and where a resumed run starts.
 fn open_output(args: &OutputArgs) -> anyhow::Result<Opened> {
@@ -308,8 +389,9 @@ fn open_output(args: &OutputArgs) -> anyhow::Result<Opened> {
 
 /// How much of an output to keep when resuming: everything before the last
 /// document in it (which is done again, so a document is whole or absent),
-/// and that last document's name.
-fn resumable_prefix(path: &Path, format: Format) -> anyhow::Result<(u64, Option<String>)> {
+/// and where that document stands in the input (its name, and which
+/// occurrence of the name: a document may be named twice).
+fn resumable_prefix(path: &Path, format: Format) -> anyhow::Result<(u64, Option<ResumePoint>)> {
     let text = std::fs::read(path).with_context(|| format!("{}", path.display()))?;
     // Only whole lines count: a kill may leave a partial one at the end.
     let whole = text.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
@@ -352,5 +434,17 @@ fn resumable_prefix(path: &Path, format: Format) -> anyhow::Result<(u64, Option<
         .iter()
         .rposition(|(_, d)| *d != last)
         .map_or(0, |i| i + 1);
-    Ok((rows[first_of_last].0 as u64, Some(last)))
+    // Runs of records of that name: each is one occurrence in the input.
+    let occurrence = rows
+        .iter()
+        .enumerate()
+        .filter(|&(i, (_, d))| *d == last && (i == 0 || rows[i - 1].1 != last))
+        .count();
+    Ok((
+        rows[first_of_last].0 as u64,
+        Some(ResumePoint {
+            name: last,
+            occurrence,
+        }),
+    ))
 }

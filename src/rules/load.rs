@@ -87,14 +87,15 @@ impl RuleSource {
 
     /// Every `*.yaml` / `*.yml` file of a directory (or the file itself),
     /// sorted by name so that layering is predictable.
-    pub fn from_path(path: &Path) -> Result<Vec<RuleSource>, RuleError> {
+    /// Every problem is reported (a file that cannot be read, or is not UTF-8).
+    pub fn from_path(path: &Path) -> Result<Vec<RuleSource>, RuleErrors> {
         let io = |source| RuleError::Io {
             file: path.display().to_string(),
             source,
         };
         let mut files: Vec<PathBuf> = if path.is_dir() {
             std::fs::read_dir(path)
-                .map_err(io)?
+                .map_err(|e| RuleErrors(vec![io(e)]))?
                 .filter_map(|e| e.ok().map(|e| e.path()))
                 .filter(|p| matches!(p.extension().and_then(|e| e.to_str()), Some("yaml" | "yml")))
                 .collect()
@@ -102,19 +103,22 @@ impl RuleSource {
             vec![path.to_path_buf()]
         };
         files.sort();
-        files
-            .into_iter()
-            .map(|p| {
-                let text = std::fs::read_to_string(&p).map_err(|source| RuleError::Io {
-                    file: p.display().to_string(),
-                    source,
-                })?;
-                Ok(RuleSource {
+        let mut sources = Vec::new();
+        let mut errors = Vec::new();
+        for p in files {
+            match read_rule_file(&p) {
+                Ok(text) => sources.push(RuleSource {
                     name: p.display().to_string(),
                     text,
-                })
-            })
-            .collect()
+                }),
+                Err(e) => errors.push(e),
+            }
+        }
+        if errors.is_empty() {
+            Ok(sources)
+        } else {
+            Err(RuleErrors(errors))
+        }
     }
 
     /// An error at a byte offset of the file.
@@ -152,6 +156,156 @@ impl RuleSource {
     }
 }
 
+/// Largest rule file read: a pack is kilobytes; anything near this is a
+/// mistake (or an attack), and is refused before it is parsed.
+pub const MAX_RULE_FILE: u64 = 16 << 20;
+
+/// Most bytes YAML aliases may add to a file once expanded (a 200 KB
+/// string referenced 10,000 times is 2 GB).
+const MAX_ALIAS_EXPANSION: u64 = 16 << 20;
+
+/// A rule file's text: UTF-8 (a BOM is dropped), or UTF-16 with a BOM; any
+/// other encoding is an error at the first byte that is not UTF-8.
+fn read_rule_file(path: &Path) -> Result<String, RuleError> {
+    let name = path.display().to_string();
+    let io = |source| RuleError::Io {
+        file: name.clone(),
+        source,
+    };
+    let meta = std::fs::metadata(path).map_err(io)?;
+    let invalid = |line, column, message: String| RuleError::Invalid {
+        file: name.clone(),
+        line,
+        column,
+        message,
+    };
+    if meta.len() > MAX_RULE_FILE {
+        return Err(invalid(
+            1,
+            1,
+            format!(
+                "{} bytes; expected a rule file of at most {MAX_RULE_FILE} bytes",
+                meta.len()
+            ),
+        ));
+    }
+    let bytes = std::fs::read(path).map_err(io)?;
+    if let Some((enc, bom)) = encoding_rs::Encoding::for_bom(&bytes) {
+        let (text, bad) = enc.decode_without_bom_handling(&bytes[bom..]);
+        if !bad {
+            return Ok(text.into_owned());
+        }
+    }
+    match String::from_utf8(bytes) {
+        Ok(text) => Ok(text),
+        Err(e) => {
+            let good = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+            let good = std::str::from_utf8(good).unwrap_or_default();
+            let line = good.matches('\n').count() + 1;
+            let column = good.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+            Err(invalid(
+                line,
+                column,
+                "bytes that are not UTF-8 (GBK or Big5?); expected a UTF-8 rule file".into(),
+            ))
+        }
+    }
+}
+
+/// YAML aliases (`*name`) replay their anchored node: bound what they can
+/// add, before serde expands them. The scan is textual and errs on the
+/// large side: an anchor's node is taken to run to the next line indented
+/// no deeper than the anchor's own, and an alias inside it counts its own
+/// expansion.
+fn check_aliases(src: &RuleSource) -> Result<(), RuleError> {
+    let text = &src.text;
+    if !text.contains('*') || !text.contains('&') {
+        return Ok(());
+    }
+    // (offset, is_anchor, name) of each indicator outside quotes and comments.
+    let mut marks: Vec<(usize, bool, &str)> = Vec::new();
+    let mut line_start = 0;
+    for line in text.split_inclusive('\n') {
+        let mut quote: Option<char> = None;
+        let mut prev = ' ';
+        for (i, c) in line.char_indices() {
+            match quote {
+                Some(q) if c == q => quote = None,
+                Some(_) => {}
+                None if c == '#' && prev.is_whitespace() => break,
+                None if (c == '"' || c == '\'')
+                    && (prev.is_whitespace() || "[{,:".contains(prev)) =>
+                {
+                    quote = Some(c)
+                }
+                None if (c == '&' || c == '*')
+                    && (prev.is_whitespace() || "[{,-:".contains(prev)) =>
+                {
+                    let rest = &line[i + 1..];
+                    let len = rest
+                        .find(|ch: char| ch.is_whitespace() || ",[]{}".contains(ch))
+                        .unwrap_or(rest.len());
+                    if len > 0 {
+                        marks.push((line_start + i, c == '&', &rest[..len]));
+                    }
+                }
+                None => {}
+            }
+            prev = c;
+        }
+        line_start += line.len();
+    }
+    let indent = |at: usize| {
+        let start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+        text[start..].len() - text[start..].trim_start_matches(' ').len()
+    };
+    // Where the node anchored at `at` ends.
+    let extent_end = |at: usize| {
+        let own = indent(at);
+        let mut pos = text[at..].find('\n').map_or(text.len(), |i| at + i + 1);
+        while pos < text.len() {
+            let line = &text[pos..];
+            let body = line.trim_start_matches(' ');
+            if !body.starts_with('\n') && !body.starts_with('#') && line.len() - body.len() <= own {
+                break;
+            }
+            pos = line.find('\n').map_or(text.len(), |i| pos + i + 1);
+        }
+        pos
+    };
+    let mut anchors: HashMap<&str, u64> = HashMap::new();
+    // Anchors still open (their node not yet ended): (end, name, size so far).
+    let mut open: Vec<(usize, &str, u64)> = Vec::new();
+    let mut total: u64 = 0;
+    for &(at, is_anchor, name) in &marks {
+        while let Some(&(end, n, size)) = open.last() {
+            if end > at {
+                break;
+            }
+            anchors.insert(n, size);
+            open.pop();
+        }
+        if is_anchor {
+            let end = extent_end(at);
+            open.push((end, name, (end - at) as u64));
+        } else if let Some(&size) = anchors.get(name) {
+            total = total.saturating_add(size);
+            for o in open.iter_mut() {
+                o.2 = o.2.saturating_add(size);
+            }
+            if total > MAX_ALIAS_EXPANSION {
+                return Err(src.error_at_offset(
+                    at,
+                    format!(
+                        "YAML aliases here expand the file past {MAX_ALIAS_EXPANSION} bytes; expected a rule file without large repeated anchors"
+                    ),
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
 /// The JSON Schema of a rule file, generated from the Rust types (checked
 /// into rules/schema.json for editors).
 pub fn schema_json() -> String {
@@ -160,6 +314,16 @@ pub fn schema_json() -> String {
 }
 
 fn parse(src: &RuleSource) -> Result<RuleFile, RuleError> {
+    if src.text.len() as u64 > MAX_RULE_FILE {
+        return Err(src.error_at_offset(
+            0,
+            format!(
+                "{} bytes; expected a rule file of at most {MAX_RULE_FILE} bytes",
+                src.text.len()
+            ),
+        ));
+    }
+    check_aliases(src)?;
     serde_yaml::from_str::<Option<RuleFile>>(&src.text)
         .map(Option::unwrap_or_default)
         .map_err(|e| {
@@ -189,6 +353,7 @@ struct Layered {
 pub(super) fn load(sources: &[RuleSource]) -> Result<RulePack, RuleErrors> {
     let mut errors = Vec::new();
     let mut rules: Vec<Layered> = Vec::new();
+    let mut by_id: HashMap<String, usize> = HashMap::new();
     let mut vocab = Vocabulary::default();
     let mut examples = Vec::new();
     for (si, src) in sources.iter().enumerate() {
@@ -208,16 +373,20 @@ pub(super) fn load(sources: &[RuleSource]) -> Result<RulePack, RuleErrors> {
                 continue;
             }
             let n = rule.aliases.as_ref().map_or(0, Vec::len);
-            match rules.iter_mut().find(|l| l.rule.id == rule.id) {
-                Some(l) => {
+            match by_id.get(&rule.id) {
+                Some(&i) => {
+                    let l = &mut rules[i];
                     l.alias_sources.extend(std::iter::repeat_n(si, n));
                     l.rule.merge(rule);
                 }
-                None => rules.push(Layered {
-                    rule,
-                    defined_in: si,
-                    alias_sources: vec![si; n],
-                }),
+                None => {
+                    by_id.insert(rule.id.clone(), rules.len());
+                    rules.push(Layered {
+                        rule,
+                        defined_in: si,
+                        alias_sources: vec![si; n],
+                    });
+                }
             }
         }
         for example in file.examples {
@@ -397,14 +566,16 @@ fn compile(
     // Vocabulary words with their roles.
     let mut words: Vec<String> = Vec::new();
     let mut roles: Vec<Vec<Role>> = Vec::new();
+    let mut word_index: HashMap<String, usize> = HashMap::new();
     let mut add = |w: &str, role: Role| {
         let w = norm(w);
         if w.is_empty() {
             return;
         }
-        match words.iter().position(|x| *x == w) {
-            Some(i) => roles[i].push(role),
+        match word_index.get(&w) {
+            Some(&i) => roles[i].push(role),
             None => {
+                word_index.insert(w.clone(), words.len());
                 words.push(w);
                 roles.push(vec![role]);
             }
@@ -439,15 +610,15 @@ fn compile(
     // One automaton for names and words, each string once with its uses.
     let mut strings: Vec<String> = Vec::new();
     let mut word_use: Vec<WordUse> = Vec::new();
+    let mut string_index: HashMap<String, usize> = HashMap::new();
     let mut use_of = |w: &str| -> usize {
-        match strings.iter().position(|x| x == w) {
-            Some(i) => i,
-            None => {
-                strings.push(w.to_string());
-                word_use.push(WordUse::default());
-                strings.len() - 1
-            }
+        if let Some(&i) = string_index.get(w) {
+            return i;
         }
+        string_index.insert(w.to_string(), strings.len());
+        strings.push(w.to_string());
+        word_use.push(WordUse::default());
+        strings.len() - 1
     };
     let alias_uses: Vec<usize> = alias_patterns.iter().map(|a| use_of(a)).collect();
     let cue_uses: Vec<usize> = words.iter().map(|w| use_of(w)).collect();
@@ -493,11 +664,26 @@ fn compile(
             })
             .collect()
     };
-    let noise_lines =
-        regex::RegexSet::new(patterns_of(&vocab.noise_lines)).expect("patterns checked");
+    let noise_list = patterns_of(&vocab.noise_lines);
     let watermark_list = patterns_of(&vocab.watermarks);
+    // Patterns that compile one by one may still be too big together.
+    let mut too_big = |key: &str, e: regex::Error| {
+        let src = sources
+            .iter()
+            .rev()
+            .find(|s| s.text.contains(&format!("{key}:")))
+            .or(sources.last());
+        if let Some(src) = src {
+            errors.push(src.error_at(None, &format!("{key}:"), format!("the `{key}` patterns together are too big to compile ({e}); expected fewer or simpler patterns")));
+        }
+    };
+    let noise_lines = regex::RegexSet::new(noise_list).unwrap_or_else(|e| {
+        too_big("noise_lines", e);
+        regex::RegexSet::empty()
+    });
     let watermarks = (!watermark_list.is_empty())
-        .then(|| regex::Regex::new(&watermark_list.join("|")).expect("patterns checked"));
+        .then(|| regex::Regex::new(&watermark_list.join("|")))
+        .and_then(|r| r.map_err(|e| too_big("watermarks", e)).ok());
 
     fn invert<K: Clone>(m: &Option<BTreeMap<K, Vec<String>>>) -> HashMap<String, K> {
         m.iter()

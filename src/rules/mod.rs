@@ -12,7 +12,7 @@ use std::collections::HashMap;
 
 use aho_corasick::AhoCorasick;
 
-pub use load::{RuleError, RuleErrors, RuleSource, schema_json};
+pub use load::{MAX_RULE_FILE, RuleError, RuleErrors, RuleSource, schema_json};
 pub use schema::{
     CueScope, Example, Expected, IndicatorRule, KindCue, Limits, PercentMeaning, RuleFile,
     VerbClass, Vocabulary,
