@@ -24,7 +24,7 @@ pub fn explain(pack: &RulePack, doc: &str, text: &str, line: Option<usize>) -> S
         let end = n[start..].find('\n').map_or(n.len(), |p| start + p);
         let nline = &n[start..end];
         let no = lines.line_of(norm.original_offset(start));
-        let tokens = parse::tokens(nline);
+        let tokens = parse::tokens(nline, &pack.grammar_words);
         let names = pack.find_aliases(nline);
         let figures: Vec<_> = tokens
             .iter()

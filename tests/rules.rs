@@ -200,14 +200,19 @@ fn every_cue_word_is_in_some_example() {
                 .map(|w| w.as_str().unwrap().to_string()),
         );
     }
-    for key in ["bounds", "tiers"] {
-        for (_, list) in v[key].as_mapping().unwrap() {
-            words.extend(
-                list.as_sequence()
-                    .unwrap()
-                    .iter()
-                    .map(|w| w.as_str().unwrap().to_string()),
-            );
+    let strings = |list: &serde_yaml::Value| -> Vec<String> {
+        list.as_sequence()
+            .unwrap()
+            .iter()
+            .map(|w| w.as_str().unwrap().to_string())
+            .collect()
+    };
+    for (_, list) in v["tiers"].as_mapping().unwrap() {
+        words.extend(strings(list));
+    }
+    for (_, placement) in v["bounds"].as_mapping().unwrap() {
+        for (_, list) in placement.as_mapping().unwrap() {
+            words.extend(strings(list));
         }
     }
     let missing: Vec<&String> = words

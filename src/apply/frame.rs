@@ -28,7 +28,7 @@ pub struct ReportTime {
 
 /// The report's own year: the first full date near the top, else the
 /// latest year in its title line.
-pub fn report_time(text: &str) -> ReportTime {
+pub fn report_time(text: &str, words: &crate::parse::Words) -> ReportTime {
     // A title and a date line are short lines with a year; paragraphs are
     // not worth the grammar's time here.
     let mut lines = text
@@ -42,10 +42,17 @@ pub fn report_time(text: &str) -> ReportTime {
                 ""
             }
         });
-    let title = lines.next().map(parse::tokens).unwrap_or_default();
+    let title = lines
+        .next()
+        .map(|l| parse::tokens(l, words))
+        .unwrap_or_default();
     // Below the title, only a date is looked for.
     let date = std::iter::once(title.clone())
-        .chain(lines.filter(|l| parse::may_hold_time(l)).map(parse::tokens))
+        .chain(
+            lines
+                .filter(|l| parse::may_hold_time(l, words))
+                .map(|l| parse::tokens(l, words)),
+        )
         .flatten()
         .find_map(|t| match t.kind {
             TokenKind::Date(y) => Some(y),

@@ -57,10 +57,10 @@ pub fn apply(cx: &DocContext<'_>, out: &mut Vec<Indicator>, diagnostics: &mut Ve
         .iter()
         .map(|h| {
             let title = &cx.norm.text[h.marker_end..h.title_end];
-            if !parse::may_hold_time(title) {
+            if !parse::may_hold_time(title, &cx.pack.grammar_words) {
                 return (None, None);
             }
-            let toks = parse::tokens(title);
+            let toks = parse::tokens(title, &cx.pack.grammar_words);
             let year = toks.iter().find_map(|t| match t.kind {
                 TokenKind::Year(y) | TokenKind::Date(y) => Some(y),
                 _ => None,
@@ -73,7 +73,7 @@ pub fn apply(cx: &DocContext<'_>, out: &mut Vec<Indicator>, diagnostics: &mut Ve
         })
         .collect();
     let text = cx.norm.text.as_str();
-    let mut time = report_time(text);
+    let mut time = report_time(text, &cx.pack.grammar_words);
     if time.report_year.is_none() {
         time.report_year = plan_year(cx.pack, text);
     }
@@ -160,7 +160,7 @@ fn plan_year(pack: &RulePack, text: &str) -> Option<i32> {
                 .into_iter()
                 .filter(|&(s, e, _)| frames.iter().any(|c| c.start >= s && c.end <= e))
                 .find_map(|(s, e, _)| {
-                    parse::tokens(&line[s..e])
+                    parse::tokens(&line[s..e], &pack.grammar_words)
                         .into_iter()
                         .find_map(|t| match t.kind {
                             TokenKind::Year(y) => Some(y),
@@ -187,7 +187,7 @@ fn report_damaged(
             (i == 0 || !bytes[i - 1].is_ascii_alphanumeric())
                 && bytes.get(i + 1).is_some_and(u8::is_ascii_digit)
         })
-        .filter_map(|i| parse::damaged(&line[i..]).map(|len| (i, i + len)));
+        .filter_map(|i| parse::damaged(&line[i..], &cx.pack.grammar_words).map(|len| (i, i + len)));
     let words = tokens
         .into_iter()
         .flatten()
@@ -255,13 +255,17 @@ fn line_tokens(
         let text = &line[s..e];
         let timely = i < last
             && (text.contains('年') || text.contains("季度"))
-            && parse::may_hold_time(text);
+            && parse::may_hold_time(text, &pack.grammar_words);
         if matters(span) || timely {
-            tokens.extend(parse::tokens(text).into_iter().map(|t| Token {
-                start: t.start + s,
-                end: t.end + s,
-                kind: t.kind,
-            }));
+            tokens.extend(
+                parse::tokens(text, &pack.grammar_words)
+                    .into_iter()
+                    .map(|t| Token {
+                        start: t.start + s,
+                        end: t.end + s,
+                        kind: t.kind,
+                    }),
+            );
         } else if let Some((ts, te)) = end {
             tokens.push(Token {
                 start: ts,

@@ -405,7 +405,7 @@ impl<'a> Sentence<'a> {
         let spread = self
             .tokens_in(list.1, figures[0].0.start)
             .iter()
-            .any(|t| t.kind == TokenKind::Distributor);
+            .any(|t| matches!(t.kind, TokenKind::Distributor(_)));
         let shared_post = figures.last().and_then(|(_, f)| f.post_qual.clone());
         // A change verb right before the name (新增市场主体2500户), or opening
         // a 、 list the name is an item of (新增“四上”企业40家、市场主体3500个).

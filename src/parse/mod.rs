@@ -1,12 +1,19 @@
 //! The parse stage: runs the pest grammar (grammar/report.pest) over one line
 //! of normalised text and returns typed tokens with their byte spans.
 //!
+//! The grammar knows shapes, not words: the rule pack's vocabulary words are
+//! turned into marks first (see `shape`), and tokens are mapped back to the
+//! text.
+//!
 //! The grammar is the slow stage of the pipeline (tens of MB/s), so the
 //! engine only calls it on sentences that may hold a figure and name an
 //! indicator or state a plan, and on heading candidates; within those, only
 //! where a token can begin (see `prefix`).
 
 mod prefix;
+mod shape;
+
+pub use shape::{Class, Classes, Shape, WORD_MARK, Words};
 
 use std::sync::LazyLock;
 
@@ -51,7 +58,8 @@ pub enum TokenKind {
     /// Digits dropped by the source (".6亿元", "达到元").
     Damaged,
     Tier(String),
-    Distributor,
+    /// 分别 / 均: spreads figures over names (meaning in the rule pack).
+    Distributor(String),
     /// 截至 / 在 before a time phrase.
     TimePrep,
     Verb(String),
@@ -88,29 +96,27 @@ pub fn lone_marker(line: &str) -> bool {
 }
 
 /// Length of a damaged figure (".6亿元") at the start of `text`, if any.
-pub fn damaged(text: &str) -> Option<usize> {
-    let pair = ReportGrammar::parse(Rule::damaged_here, head(text, 64))
+pub fn damaged(text: &str, words: &Words) -> Option<usize> {
+    let text = head(text, 64);
+    let shape = Shape::new(text, words);
+    let pair = ReportGrammar::parse(Rule::damaged_here, &shape.text)
         .ok()?
         .next()?
         .into_inner()
         .next()?;
-    Some(pair.as_span().end())
+    Some(shape.to_text(0, pair.as_span().end()).1)
 }
 
 /// At most `max` bytes of `text`, cut at a character boundary: what a rule
 /// that matches short shapes needs to see (pest reports a failure with a scan
 /// of the whole input it was given).
 fn head(text: &str, max: usize) -> &str {
-    let mut end = max.min(text.len());
-    while !text.is_char_boundary(end) {
-        end -= 1;
-    }
-    &text[..end]
+    &text[..text.floor_char_boundary(max)]
 }
 
 /// What the grammar says a character is on its own.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Class {
+enum CharClass {
     Other,
     /// A token may begin here (`lead`).
     Lead,
@@ -131,13 +137,13 @@ enum Structural {
 /// asked of `structural_char` and `lead_char` once per process (tens of
 /// milliseconds), so that lines are scanned without running the grammar on
 /// the characters that begin nothing. The grammar stays the authority.
-static CLASSES: LazyLock<Vec<Class>> = LazyLock::new(|| {
+static CLASSES: LazyLock<Vec<CharClass>> = LazyLock::new(|| {
     (0..=0xFFFF_u32)
-        .map(|cp| char::from_u32(cp).map_or(Class::Other, classify))
+        .map(|cp| char::from_u32(cp).map_or(CharClass::Other, classify))
         .collect()
 });
 
-fn classify(c: char) -> Class {
+fn classify(c: char) -> CharClass {
     let mut buf = [0u8; 4];
     let s = &*c.encode_utf8(&mut buf);
     let whole = |p: &Pair<'_, Rule>| p.as_span().end() == s.len();
@@ -153,12 +159,12 @@ fn classify(c: char) -> Class {
             Rule::open => Structural::Open,
             _ => Structural::Close,
         };
-        return Class::Structural(kind);
+        return CharClass::Structural(kind);
     }
     if ReportGrammar::parse(Rule::lead_char, s).is_ok() {
-        Class::Lead
+        CharClass::Lead
     } else {
-        Class::Other
+        CharClass::Other
     }
 }
 
@@ -199,8 +205,8 @@ pub fn prepare() {
 
 /// Whether `text` may hold a word of time (a year, a date, 今年, “十四五”,
 /// a period): text that holds none need not be tokenised for its time.
-pub fn may_hold_time(text: &str) -> bool {
-    STARTS.time.anywhere(text)
+pub fn may_hold_time(text: &str, words: &Words) -> bool {
+    STARTS.time.anywhere(&Shape::new(text, words).text)
 }
 
 /// The first bytes of the terminators' UTF-8: a line is split into
@@ -208,7 +214,7 @@ pub fn may_hold_time(text: &str) -> bool {
 static TERMINATOR_LEADS: LazyLock<[bool; 256]> = LazyLock::new(|| {
     let mut leads = [false; 256];
     for (cp, &class) in CLASSES.iter().enumerate() {
-        if class == Class::Structural(Structural::Terminator) {
+        if class == CharClass::Structural(Structural::Terminator) {
             let c = char::from_u32(cp as u32).expect("classes are of characters");
             let mut buf = [0u8; 4];
             leads[usize::from(c.encode_utf8(&mut buf).as_bytes()[0])] = true;
@@ -217,8 +223,8 @@ static TERMINATOR_LEADS: LazyLock<[bool; 256]> = LazyLock::new(|| {
     leads
 });
 
-fn class(c: char) -> Class {
-    CLASSES.get(c as usize).copied().unwrap_or(Class::Other)
+fn class(c: char) -> CharClass {
+    CLASSES.get(c as usize).copied().unwrap_or(CharClass::Other)
 }
 
 /// Longest token the engine looks for, in bytes (a figure with a note and a
@@ -239,7 +245,7 @@ pub fn sentences(line: &str) -> Vec<SentenceSpan> {
             continue;
         }
         let c = line[i..].chars().next().expect("a character boundary");
-        if class(c) == Class::Structural(Structural::Terminator) {
+        if class(c) == CharClass::Structural(Structural::Terminator) {
             let end = i + c.len_utf8();
             out.push((start, end, Some((i, end))));
             start = end;
@@ -252,16 +258,19 @@ pub fn sentences(line: &str) -> Vec<SentenceSpan> {
 }
 
 /// Tokenise one line (no line break inside), as the grammar's `paragraph`
-/// rule reads it. Never fails: text the grammar cannot place is skipped.
-pub fn tokens(line: &str) -> Vec<Token> {
+/// rule reads it, with `words` the pack's vocabulary. Never fails: text the
+/// grammar cannot place is skipped. Spans are byte offsets into `line`.
+pub fn tokens(line: &str, words: &Words) -> Vec<Token> {
+    let shape = Shape::new(line, words);
+    let text = &*shape.text;
     let mut out = Vec::new();
     let mut i = 0;
-    while let Some(c) = line[i..].chars().next() {
+    while let Some(c) = text[i..].chars().next() {
         let len = c.len_utf8();
         let kind = match class(c) {
-            Class::Other => None,
-            Class::Lead if !STARTS.token.may_begin(c, line[i + len..].chars().next()) => None,
-            Class::Lead => match token_here(line, i) {
+            CharClass::Other => None,
+            CharClass::Lead if !STARTS.token.may_begin(c, text[i + len..].chars().next()) => None,
+            CharClass::Lead => match token_here(&shape, line, i) {
                 Some((token, end)) => {
                     out.extend(token);
                     i = end;
@@ -269,7 +278,7 @@ pub fn tokens(line: &str) -> Vec<Token> {
                 }
                 None => None,
             },
-            Class::Structural(s) => Some(match s {
+            CharClass::Structural(s) => Some(match s {
                 Structural::Terminator => TokenKind::Terminator,
                 Structural::ClauseSep => TokenKind::ClauseSep,
                 Structural::ListSep => TokenKind::ListSep,
@@ -277,49 +286,79 @@ pub fn tokens(line: &str) -> Vec<Token> {
                 Structural::Close => TokenKind::Close,
             }),
         };
-        out.extend(kind.map(|kind| Token {
-            start: i,
-            end: i + len,
-            kind,
-        }));
+        if let Some(kind) = kind {
+            let (start, end) = shape.to_text(i, i + len);
+            out.push(Token { start, end, kind });
+        }
         i += len;
     }
     out
 }
 
-/// The token that begins at byte `at` of `line`, if one does: the token
-/// (`None` for one the engine ignores, a bare number) and where it ends.
-fn token_here(line: &str, at: usize) -> Option<(Option<Token>, usize)> {
-    let end = at + head(&line[at..], WINDOW).len();
-    let pair = ReportGrammar::parse(Rule::token_here, &line[at..end])
+/// The token that begins at byte `at` of the shape: the token (`None` for
+/// one the engine ignores, a bare number) and where it ends in the shape.
+fn token_here(shape: &Shape<'_>, line: &str, at: usize) -> Option<(Option<Token>, usize)> {
+    let text = &*shape.text;
+    let end = at + head(&text[at..], WINDOW).len();
+    let pair = ReportGrammar::parse(Rule::token_here, &text[at..end])
         .ok()?
         .next()?;
     let len = pair.as_span().end();
     // No inner pair: `ANY` matched, no token begins here.
-    let token = pair.into_inner().next().and_then(token).map(|t| Token {
-        start: t.start + at,
-        end: t.end + at,
-        kind: t.kind,
-    });
+    let reader = Reader {
+        shape,
+        line,
+        base: at,
+    };
+    let token = pair.into_inner().next().and_then(|p| token(p, &reader));
     (len > 0).then_some((token, at + len))
+}
+
+/// Reads pairs of a parse of (part of) a shape back in the line's terms.
+struct Reader<'a> {
+    shape: &'a Shape<'a>,
+    line: &'a str,
+    /// Where the parsed input starts in the shape.
+    base: usize,
+}
+
+impl Reader<'_> {
+    fn span(&self, p: &Pair<'_, Rule>) -> (usize, usize) {
+        let s = p.as_span();
+        self.shape
+            .to_text(self.base + s.start(), self.base + s.end())
+    }
+
+    fn str(&self, p: &Pair<'_, Rule>) -> String {
+        let (s, e) = self.span(p);
+        self.line[s..e].to_string()
+    }
 }
 
 /// The same tokens, by running `paragraph` over the whole line: the
 /// reference the scanner is checked against.
 #[cfg(test)]
-fn tokens_by_paragraph(line: &str) -> Vec<Token> {
-    let Ok(mut pairs) = ReportGrammar::parse(Rule::paragraph, line) else {
+fn tokens_by_paragraph(line: &str, words: &Words) -> Vec<Token> {
+    let shape = Shape::new(line, words);
+    let Ok(mut pairs) = ReportGrammar::parse(Rule::paragraph, &shape.text) else {
         return Vec::new();
     };
     let Some(paragraph) = pairs.next() else {
         return Vec::new();
     };
-    paragraph.into_inner().filter_map(token).collect()
+    let reader = Reader {
+        shape: &shape,
+        line,
+        base: 0,
+    };
+    paragraph
+        .into_inner()
+        .filter_map(|p| token(p, &reader))
+        .collect()
 }
 
-fn token(pair: Pair<'_, Rule>) -> Option<Token> {
-    let span = pair.as_span();
-    let (start, end) = (span.start(), span.end());
+fn token(pair: Pair<'_, Rule>, r: &Reader<'_>) -> Option<Token> {
+    let (start, end) = r.span(&pair);
     let kind = match pair.as_rule() {
         Rule::terminator => TokenKind::Terminator,
         Rule::clause_sep => TokenKind::ClauseSep,
@@ -336,7 +375,7 @@ fn token(pair: Pair<'_, Rule>) -> Option<Token> {
             let b = ys.next()?.as_str().parse().ok()?;
             TokenKind::YearRange(a, b)
         }
-        Rule::rel_year => TokenKind::RelYear(pair.as_str().to_string()),
+        Rule::rel_year => TokenKind::RelYear(r.str(&pair)),
         Rule::plan_span => {
             let n = pair
                 .into_inner()
@@ -345,13 +384,13 @@ fn token(pair: Pair<'_, Rule>) -> Option<Token> {
             // From the sixth plan (1981–1985) on, plan n ends in 1955 + 5n.
             TokenKind::PlanSpan(1955 + 5 * (10 + n as i32))
         }
-        Rule::period => TokenKind::Period(period_label(pair)),
-        Rule::figure => TokenKind::Figure(figure(pair)?),
+        Rule::period => TokenKind::Period(period_label(pair, r)),
+        Rule::figure => TokenKind::Figure(figure(pair, r, start)?),
         Rule::damaged => TokenKind::Damaged,
-        Rule::tier => TokenKind::Tier(pair.as_str().to_string()),
-        Rule::distributor => TokenKind::Distributor,
+        Rule::tier => TokenKind::Tier(r.str(&pair)),
+        Rule::distributor => TokenKind::Distributor(r.str(&pair)),
         Rule::time_prep => TokenKind::TimePrep,
-        Rule::verb => TokenKind::Verb(pair.as_str().to_string()),
+        Rule::verb => TokenKind::Verb(r.str(&pair)),
         Rule::bare_number | Rule::EOI => return None,
         _ => return None,
     };
@@ -371,27 +410,28 @@ fn year_of(pair: Pair<'_, Rule>) -> Option<i32> {
     }
 }
 
-/// Month ranges get their label here (a shape: 1-3月 → M1-M3); other period
+/// Months get their label here (a shape: 1-3月 → M1-M3, 9月份 → M9); period
 /// words are labelled by the rule pack.
-fn period_label(pair: Pair<'_, Rule>) -> String {
-    let text = pair.as_str().to_string();
+fn period_label(pair: Pair<'_, Rule>, r: &Reader<'_>) -> String {
+    let text = r.str(&pair);
     let Some(inner) = pair.into_inner().next() else {
         return text;
     };
-    if inner.as_rule() == Rule::month_range {
-        let months: Vec<&str> = inner
-            .into_inner()
-            .filter(|p| p.as_rule() == Rule::month)
-            .map(|p| p.as_str())
-            .collect();
-        if let [a, b] = months[..] {
-            return format!("M{a}-M{b}");
-        }
+    let months: Vec<&str> = inner
+        .clone()
+        .into_inner()
+        .filter(|p| p.as_rule() == Rule::month)
+        .map(|p| p.as_str())
+        .collect();
+    match (inner.as_rule(), &months[..]) {
+        (Rule::month_range, [a, b]) => format!("M{a}-M{b}"),
+        (Rule::one_month, [a]) => format!("M{a}"),
+        _ => r.str(&inner),
     }
-    text
 }
 
-fn figure(pair: Pair<'_, Rule>) -> Option<Figure> {
+/// A figure token; `start` is where it begins in the line.
+fn figure(pair: Pair<'_, Rule>, r: &Reader<'_>, start: usize) -> Option<Figure> {
     let mut f = Figure {
         verb: None,
         pre_qual: None,
@@ -402,40 +442,44 @@ fn figure(pair: Pair<'_, Rule>) -> Option<Figure> {
         unit: String::new(),
         amount_start: 0,
     };
-    let base = pair.as_span().start();
     for part in pair.into_inner() {
         match part.as_rule() {
-            Rule::verb => f.verb = Some(part.as_str().to_string()),
-            Rule::pre_qual => f.pre_qual = Some(part.as_str().to_string()),
-            Rule::post_qual => f.post_qual = Some(part.as_str().to_string()),
+            Rule::verb => f.verb = Some(r.str(&part)),
+            Rule::qual_before => f.pre_qual = Some(r.str(&part)),
+            Rule::qual_after => f.post_qual = Some(r.str(&part)),
             Rule::implied_one => {
-                f.amount_start = part.as_span().start() - base;
+                f.amount_start = r.span(&part).0 - start;
                 f.value = 1.0;
-                f.unit = part.as_str().to_string();
+                f.unit = r.str(&part);
             }
             Rule::amount => {
-                f.amount_start = part.as_span().start() - base;
+                f.amount_start = r.span(&part).0 - start;
                 let inner = part.into_inner().next()?;
-                let is_range = inner.as_rule() == Rule::range;
+                let rule = inner.as_rule();
                 let mut numbers = Vec::new();
                 for p in inner.into_inner() {
                     match p.as_rule() {
-                        Rule::number => numbers.push(number_value(p.as_str())?),
-                        Rule::unit => f.unit = p.as_str().to_string(),
-                        Rule::inner_qual => f.inner_qual = Some(p.as_str().to_string()),
+                        Rule::number | Rule::percent_number => {
+                            numbers.push(number_value(p.as_str())?)
+                        }
+                        Rule::unit => f.unit = r.str(&p),
+                        Rule::qual_within => f.inner_qual = Some(r.str(&p)),
                         Rule::split_unit => {
                             for q in p.into_inner() {
                                 match q.as_rule() {
-                                    Rule::inner_qual => f.inner_qual = Some(q.as_str().to_string()),
-                                    _ => f.unit.push_str(q.as_str()),
+                                    Rule::qual_within => f.inner_qual = Some(r.str(&q)),
+                                    _ => f.unit.push_str(&r.str(&q)),
                                 }
                             }
                         }
                         _ => {}
                     }
                 }
+                if rule == Rule::cn_percent {
+                    f.unit = "%".into();
+                }
                 f.value = *numbers.first()?;
-                if is_range {
+                if rule != Rule::quantity {
                     f.value_max = numbers.get(1).copied();
                 }
             }
@@ -445,28 +489,94 @@ fn figure(pair: Pair<'_, Rule>) -> Option<Figure> {
     (!f.unit.is_empty()).then_some(f)
 }
 
-/// Value of a number as the grammar reads it (1,234.5).
+/// Value of a number as the grammar reads it: 1,234.5, or a Chinese
+/// numeral (一千二百, 十二点五).
 fn number_value(s: &str) -> Option<f64> {
-    if s.contains(',') {
-        s.replace(',', "").parse().ok()
+    if s.starts_with(|c: char| c.is_ascii_digit()) {
+        if s.contains(',') {
+            s.replace(',', "").parse().ok()
+        } else {
+            s.parse().ok()
+        }
     } else {
-        s.parse().ok()
+        cn_numeral_value(s)
     }
+}
+
+/// Value of a Chinese numeral: 一千二百 → 1200, 两万五千 → 25000,
+/// 十二点五 → 12.5, 三十 → 30.
+pub fn cn_numeral_value(s: &str) -> Option<f64> {
+    let (whole, frac) = match s.split_once('点') {
+        Some((w, f)) => (w, Some(f)),
+        None => (s, None),
+    };
+    // Digits times 十 / 百 / 千 make a section; 万 and 亿 scale what came
+    // before them (一亿二千万: 1 亿 and 2000 万).
+    let (mut yi, mut wan, mut section) = (0.0_f64, 0.0_f64, 0.0_f64);
+    let mut digit: Option<f64> = None;
+    for c in whole.chars() {
+        match c {
+            '十' | '百' | '千' => {
+                let unit = match c {
+                    '十' => 10.0,
+                    '百' => 100.0,
+                    _ => 1000.0,
+                };
+                section += digit.take().unwrap_or(1.0) * unit;
+            }
+            '万' => {
+                let part = section + digit.take().unwrap_or(0.0);
+                wan += if part == 0.0 { 1.0 } else { part } * 1e4;
+                section = 0.0;
+            }
+            '亿' => {
+                let part = wan + section + digit.take().unwrap_or(0.0);
+                yi += if part == 0.0 { 1.0 } else { part } * 1e8;
+                (wan, section) = (0.0, 0.0);
+            }
+            _ => digit = Some(f64::from(cn_digit_value(c)?)),
+        }
+    }
+    // 一千二 is 1200: a digit right after a magnitude counts in the next
+    // lower one.
+    let last_magnitude = whole.chars().rev().nth(1).and_then(|c| match c {
+        '百' => Some(10.0),
+        '千' => Some(100.0),
+        '万' => Some(1000.0),
+        '亿' => Some(1e7),
+        _ => None,
+    });
+    let tail = match (digit, last_magnitude) {
+        (Some(d), Some(m)) => d * m,
+        (d, _) => d.unwrap_or(0.0),
+    };
+    let mut value = yi + wan + section + tail;
+    if let Some(frac) = frac {
+        let mut scale = 0.1;
+        for c in frac.chars() {
+            value += f64::from(cn_digit_value(c)?) * scale;
+            scale /= 10.0;
+        }
+        value = (value * 1e6).round() / 1e6;
+    }
+    Some(value)
+}
+
+fn cn_digit_value(c: char) -> Option<u32> {
+    "〇一二三四五六七八九"
+        .chars()
+        .position(|d| d == c)
+        .map(|v| v as u32)
+        .or(match c {
+            '零' => Some(0),
+            '两' => Some(2),
+            _ => None,
+        })
 }
 
 /// Value of a Chinese numeral up to 九十九 (一, 十, 二十三).
 pub fn cn_value(s: &str) -> Option<u32> {
-    let digit = |c: char| {
-        "〇一二三四五六七八九"
-            .chars()
-            .position(|d| d == c)
-            .map(|v| v as u32)
-            .or(match c {
-                '零' => Some(0),
-                '两' => Some(2),
-                _ => None,
-            })
-    };
+    let digit = cn_digit_value;
     let chars: Vec<char> = s.chars().collect();
     match chars.as_slice() {
         [c] if *c == '十' => Some(10),
@@ -503,6 +613,17 @@ pub fn heading(text: &str) -> Option<(u8, usize)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The built-in pack's vocabulary: the grammar reads words through it.
+    fn words() -> &'static Words {
+        static PACK: LazyLock<crate::RulePack> =
+            LazyLock::new(|| crate::RulePack::builtin().expect("built-in rules load"));
+        &PACK.grammar_words
+    }
+
+    fn tokens(line: &str) -> Vec<Token> {
+        super::tokens(line, words())
+    }
 
     fn figures(line: &str) -> Vec<Figure> {
         tokens(line)
@@ -644,7 +765,7 @@ mod tests {
             for line in norm.text.lines() {
                 assert_eq!(
                     tokens(line),
-                    tokens_by_paragraph(line),
+                    tokens_by_paragraph(line, words()),
                     "{}: {line}",
                     entry.path().display()
                 );
@@ -662,8 +783,35 @@ mod tests {
             "\u{10FFFF}增长5%",
             "超万亿元、近千亿元",
         ] {
-            assert_eq!(tokens(odd), tokens_by_paragraph(odd), "{odd}");
+            assert_eq!(tokens(odd), tokens_by_paragraph(odd, words()), "{odd}");
         }
+    }
+
+    #[test]
+    fn figures_in_chinese_numerals() {
+        let f = figures("增长百分之七至八");
+        assert_eq!(
+            (f[0].value, f[0].value_max, f[0].unit.as_str()),
+            (7.0, Some(8.0), "%")
+        );
+        assert_eq!(figures("增长百分之十二点五")[0].value, 12.5);
+        let f = figures("完成一千二百亿元");
+        assert_eq!((f[0].value, f[0].unit.as_str()), (1200.0, "亿元"));
+        assert_eq!(figures("新增三十多万人")[0].value, 30.0);
+        // A count of things is no amount.
+        assert!(figures("建成一个中心、三项工程").is_empty());
+        assert_eq!(cn_numeral_value("两万五千"), Some(25000.0));
+        assert_eq!(cn_numeral_value("一千零五十"), Some(1050.0));
+        assert_eq!(cn_numeral_value("一亿二千万"), Some(120_000_000.0));
+    }
+
+    #[test]
+    fn one_month() {
+        assert!(
+            tokens("9月份,")
+                .iter()
+                .any(|t| t.kind == TokenKind::Period("M9".into()))
+        );
     }
 
     #[test]

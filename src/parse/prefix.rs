@@ -260,18 +260,18 @@ mod tests {
     #[test]
     fn lead_tokens_of_the_report_grammar() {
         let s = Grammar::new(GRAMMAR).starts(&["lead_token"]);
-        // Only before what completes a token.
-        assert!(s.may_begin('全', Some('年')));
-        assert!(!s.may_begin('全', Some('面')));
-        assert!(s.may_begin('力', Some('争')));
-        assert!(!s.may_begin('力', Some('度')));
-        assert!(!s.may_begin('力', None));
-        // One character that is a token of its own: anything may follow.
-        assert!(s.may_begin('为', Some('了')));
-        assert!(s.may_begin('为', None));
-        // Digits begin numbers; a figure may open with a verb and a note.
+        // Words are marks: a word mark then a class mark begins a token.
+        assert!(s.may_begin('\u{E000}', Some('\u{E001}')));
+        assert!(!s.may_begin('\u{E000}', Some('5')));
+        assert!(!s.may_begin('全', Some('年')));
+        // Chinese numerals begin amounts, years and plans, before what
+        // completes one.
+        assert!(s.may_begin('一', Some('千')));
+        assert!(s.may_begin('十', Some('四')));
+        assert!(s.may_begin('二', Some('〇')));
+        assert!(!s.may_begin('一', Some('个')));
+        // Digits begin numbers.
         assert!(s.may_begin('7', Some('月')));
-        assert!(s.may_begin('增', Some('(')));
         // Not a lead at all.
         assert!(!s.may_begin('的', Some('年')));
     }

@@ -20,6 +20,7 @@ use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use super::schema::{IndicatorRule, RuleFile, Vocabulary};
 use super::{Limits, PercentMeaning, Role, RuleExample, RulePack, Target, WordUse};
 use crate::normalise::Normalised;
+use crate::parse::{Class, Classes, Words};
 
 /// One problem with a rule file, with where and why.
 #[derive(Debug, thiserror::Error)]
@@ -416,6 +417,12 @@ fn layer(into: &mut Vocabulary, over: Vocabulary) {
         bounds,
         tiers,
         verbs,
+        damaged_units,
+        distributors,
+        time_prepositions,
+        range_words,
+        since,
+        not_words,
         periods,
         relative_years,
         five_year,
@@ -691,8 +698,22 @@ fn compile(
             .flat_map(|(k, ws)| ws.iter().map(move |w| (norm(w), k.clone())))
             .collect()
     }
+    let grammar_words = grammar_words(&vocab);
+    let bounds = vocab
+        .bounds
+        .iter()
+        .flatten()
+        .flat_map(|(b, p)| {
+            p.before
+                .iter()
+                .chain(&p.after)
+                .chain(&p.within)
+                .map(move |w| (norm(w), *b))
+        })
+        .collect();
     RulePack {
         targets,
+        grammar_words,
         words,
         word_use,
         alias_patterns,
@@ -710,7 +731,8 @@ fn compile(
                 .map(|n| memchr::memmem::Finder::new(n).into_owned())
                 .collect()
         }),
-        bounds: invert(&vocab.bounds),
+        bounds,
+        distributors: invert(&vocab.distributors),
         tiers: invert(&vocab.tiers),
         verbs: invert(&vocab.verbs),
         periods: invert(&vocab.periods),
@@ -729,6 +751,58 @@ fn compile(
         }),
         examples,
     }
+}
+
+/// The words the grammar composes with, each with its classes (a word may
+/// have several: 到 opens a time phrase and joins a range).
+fn grammar_words(vocab: &Vocabulary) -> Words {
+    let mut classes: BTreeMap<String, Classes> = BTreeMap::new();
+    let mut add = |words: &mut dyn Iterator<Item = &String>, class: Option<Class>| {
+        for w in words {
+            let w = norm(w);
+            if w.is_empty() {
+                continue;
+            }
+            let entry = classes.entry(w).or_default();
+            if let Some(c) = class {
+                *entry = entry.with(c);
+            }
+        }
+    };
+    fn all<K>(m: &Option<BTreeMap<K, Vec<String>>>) -> impl Iterator<Item = &String> {
+        m.iter().flatten().flat_map(|(_, ws)| ws)
+    }
+    add(&mut all(&vocab.verbs), Some(Class::Verb));
+    for p in vocab.bounds.iter().flat_map(|b| b.values()) {
+        add(&mut p.before.iter(), Some(Class::Before));
+        add(&mut p.after.iter(), Some(Class::After));
+        add(&mut p.within.iter(), Some(Class::Within));
+    }
+    add(&mut all(&vocab.units), Some(Class::Unit));
+    // A unit that begins with a magnitude is one of itself after 超 / 突破.
+    let big: Vec<&String> = all(&vocab.units)
+        .filter(|u| norm(u).starts_with(['十', '百', '千', '万', '亿']))
+        .collect();
+    add(&mut big.into_iter(), Some(Class::BigUnit));
+    add(
+        &mut vocab.damaged_units.iter().flatten(),
+        Some(Class::Damaged),
+    );
+    add(&mut all(&vocab.tiers), Some(Class::Tier));
+    add(&mut all(&vocab.distributors), Some(Class::Spread));
+    add(
+        &mut vocab.time_prepositions.iter().flatten(),
+        Some(Class::TimePrep),
+    );
+    add(
+        &mut vocab.relative_years.iter().flat_map(|m| m.keys()),
+        Some(Class::RelYear),
+    );
+    add(&mut all(&vocab.periods), Some(Class::Period));
+    add(&mut vocab.range_words.iter().flatten(), Some(Class::Range));
+    add(&mut vocab.since.iter().flatten(), Some(Class::Since));
+    add(&mut vocab.not_words.iter().flatten(), None);
+    Words::new(classes.into_iter().collect())
 }
 
 /// At most four substrings such that every word holds one: two characters

@@ -14,8 +14,8 @@ use aho_corasick::AhoCorasick;
 
 pub use load::{MAX_RULE_FILE, RuleError, RuleErrors, RuleSource, schema_json};
 pub use schema::{
-    CueScope, Example, Expected, IndicatorRule, KindCue, Limits, PercentMeaning, RuleFile,
-    VerbClass, Vocabulary,
+    CueScope, Distribution, Example, Expected, IndicatorRule, KindCue, Limits, PercentMeaning,
+    Placement, RuleFile, VerbClass, Vocabulary,
 };
 
 use crate::normalise::Normalised;
@@ -71,7 +71,10 @@ pub struct RulePack {
     /// a memmem search tells faster than the automaton. `None`: the words
     /// share too little, and every line may hold one.
     frame_needles: Option<Vec<memchr::memmem::Finder<'static>>>,
+    /// The words the grammar composes with (verbs, qualifiers, units …).
+    pub grammar_words: crate::parse::Words,
     bounds: HashMap<String, Bound>,
+    distributors: HashMap<String, Distribution>,
     tiers: HashMap<String, Tier>,
     verbs: HashMap<String, VerbClass>,
     periods: HashMap<String, String>,
@@ -232,6 +235,9 @@ impl RulePack {
 
     pub fn bound(&self, word: &str) -> Option<Bound> {
         self.bounds.get(word).copied()
+    }
+    pub fn distribution(&self, word: &str) -> Option<Distribution> {
+        self.distributors.get(word).copied()
     }
     pub fn tier(&self, word: &str) -> Option<Tier> {
         self.tiers.get(word).copied()

@@ -162,8 +162,11 @@ pub struct Vocabulary {
     /// year at or after the report's own (2024年主要预期目标).
     #[serde(default)]
     pub frame: Option<Vec<String>>,
+    /// Qualifiers by what they make of a figure's bound, and where they
+    /// stand: before the amount (超过5%), after it (5%以上), or between the
+    /// number and its unit (7000余人).
     #[serde(default)]
-    pub bounds: Option<BTreeMap<Bound, Vec<String>>>,
+    pub bounds: Option<BTreeMap<Bound, Placement>>,
     #[serde(default)]
     pub tiers: Option<BTreeMap<Tier, Vec<String>>>,
     /// Change verbs by what they make of a figure.
@@ -207,8 +210,56 @@ pub struct Vocabulary {
     /// Unit class → units (money: [亿元, 万元, 元]).
     #[serde(default)]
     pub units: Option<BTreeMap<String, Vec<String>>>,
+    /// Units that, right after a change verb with no number between, show
+    /// digits the source dropped (达到元): the figure is reported as damaged.
+    #[serde(default)]
+    pub damaged_units: Option<Vec<String>>,
+    /// Words that spread figures over a list of names: `in_order` hands
+    /// them out one each (分别), `shared` gives each name the same (均).
+    #[serde(default)]
+    pub distributors: Option<BTreeMap<Distribution, Vec<String>>>,
+    /// Prepositions that may open a time phrase (截至2023年底, 在2023年).
+    #[serde(default)]
+    pub time_prepositions: Option<Vec<String>>,
+    /// Words that join the two ends of a range (16万亩至20万亩); dashes
+    /// are shapes the grammar knows.
+    #[serde(default)]
+    pub range_words: Option<Vec<String>>,
+    /// Words after a year that open a span from it (2021年以来): the year
+    /// is then no figure's year.
+    #[serde(default)]
+    pub since: Option<Vec<String>>,
+    /// Words that are none of the above, listed so that the shorter words
+    /// inside them are not read (个季度 holds the unit 个, 增加值 the verb 增加).
+    #[serde(default)]
+    pub not_words: Option<Vec<String>>,
     #[serde(default)]
     pub limits: Option<Limits>,
+}
+
+/// Qualifier words by where they stand around the amount.
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Placement {
+    /// Before the amount: 超过5%, 约1200亿元.
+    #[serde(default)]
+    pub before: Vec<String>,
+    /// After the amount: 5%以上, 6%左右.
+    #[serde(default)]
+    pub after: Vec<String>,
+    /// Between the number and its unit: 7000余人, 30多万户.
+    #[serde(default)]
+    pub within: Vec<String>,
+}
+
+/// How a distributor spreads figures over a list of names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Distribution {
+    /// One figure to each name, in order (分别增长3%、7%).
+    InOrder,
+    /// The same figure to every name (均增长5%).
+    Shared,
 }
 
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
