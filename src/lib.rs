@@ -2,7 +2,8 @@
 //! economic reports, each with the exact place it came from.
 //!
 //! The pipeline, one module per stage:
-//! decode → normalise → parse (pest) → apply rules → records → output.
+//! decode → normalise → parse (pest) → link (the rule pack's words to the
+//! grammar's figures) → records → output.
 //!
 //! ```
 //! let pack = zhibiao::RulePack::builtin().unwrap();
@@ -11,11 +12,11 @@
 //! assert_eq!(out.indicators[0].value, 5.2);
 //! ```
 
-pub mod apply;
 pub mod batch;
 pub mod decode;
 pub mod eval;
 pub mod explain;
+pub mod link;
 pub mod normalise;
 pub mod outline;
 pub mod output;
@@ -42,7 +43,7 @@ pub fn extract(pack: &RulePack, doc: &str, text: &str) -> Extraction {
 
 /// Like [`extract`], and also why each indicator record came out as it did
 /// (one `Why` per record, in order).
-pub fn extract_explained(pack: &RulePack, doc: &str, text: &str) -> (Extraction, Vec<apply::Why>) {
+pub fn extract_explained(pack: &RulePack, doc: &str, text: &str) -> (Extraction, Vec<link::Why>) {
     let why = std::cell::RefCell::new(Vec::new());
     let out = run(pack, doc, text, Some(&why));
     (out, why.into_inner())
@@ -52,7 +53,7 @@ fn run(
     pack: &RulePack,
     doc: &str,
     text: &str,
-    why: Option<&std::cell::RefCell<Vec<apply::Why>>>,
+    why: Option<&std::cell::RefCell<Vec<link::Why>>>,
 ) -> Extraction {
     let norm = normalised(pack, text);
     let lines = LineIndex::new(text);
@@ -76,7 +77,7 @@ fn run(
         sections,
         ..Extraction::default()
     };
-    let cx = apply::DocContext {
+    let cx = link::DocContext {
         why,
         pack,
         doc,
@@ -85,7 +86,7 @@ fn run(
         headings: &headings,
         lines: &lines,
     };
-    apply::apply(&cx, &mut out.indicators, &mut out.diagnostics);
+    link::link(&cx, &mut out.indicators, &mut out.diagnostics);
     out
 }
 

@@ -209,6 +209,13 @@ pub fn may_hold_time(text: &str, words: &Words) -> bool {
     STARTS.time.anywhere(&Shape::new(text, words).text)
 }
 
+/// Whether `text` may hold a figure: a digit, or a Chinese numeral's
+/// magnitude (一千二百亿元, 超万亿元, 百分之七). Text with neither holds no
+/// figure, whatever it names.
+pub fn may_hold_figure(text: &str) -> bool {
+    text.bytes().any(|b| b.is_ascii_digit()) || text.contains(['十', '百', '千', '万', '亿'])
+}
+
 /// The first bytes of the terminators' UTF-8: a line is split into
 /// sentences by looking at these bytes only.
 static TERMINATOR_LEADS: LazyLock<[bool; 256]> = LazyLock::new(|| {

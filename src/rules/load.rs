@@ -423,6 +423,9 @@ fn layer(into: &mut Vocabulary, over: Vocabulary) {
         range_words,
         since,
         not_words,
+        joiners,
+        bases,
+        attributive,
         periods,
         relative_years,
         five_year,
@@ -711,9 +714,23 @@ fn compile(
                 .map(move |w| (norm(w), *b))
         })
         .collect();
+    let normed = |list: &Option<Vec<String>>| -> Vec<String> {
+        let mut v: Vec<String> = list
+            .iter()
+            .flatten()
+            .map(|w| norm(w))
+            .filter(|w| !w.is_empty())
+            .collect();
+        // Longest first: a text is matched against them in order.
+        v.sort_by_key(|w| std::cmp::Reverse(w.len()));
+        v
+    };
     RulePack {
         targets,
         grammar_words,
+        joiners: normed(&vocab.joiners),
+        bases: normed(&vocab.bases),
+        attributive: normed(&vocab.attributive),
         words,
         word_use,
         alias_patterns,

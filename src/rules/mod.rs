@@ -75,6 +75,10 @@ pub struct RulePack {
     pub grammar_words: crate::parse::Words,
     bounds: HashMap<String, Bound>,
     distributors: HashMap<String, Distribution>,
+    /// Normalised word lists read as text, longest first.
+    joiners: Vec<String>,
+    bases: Vec<String>,
+    attributive: Vec<String>,
     tiers: HashMap<String, Tier>,
     verbs: HashMap<String, VerbClass>,
     periods: HashMap<String, String>,
@@ -236,6 +240,32 @@ impl RulePack {
     pub fn bound(&self, word: &str) -> Option<Bound> {
         self.bounds.get(word).copied()
     }
+    /// Whether `text` is only joiner words and blanks (和, 及; 、).
+    pub fn only_joiners(&self, text: &str) -> bool {
+        let mut rest = text.trim_matches(' ');
+        while !rest.is_empty() {
+            let Some(w) = self.joiners.iter().find(|w| rest.starts_with(w.as_str())) else {
+                return false;
+            };
+            rest = rest[w.len()..].trim_start_matches(' ');
+        }
+        true
+    }
+
+    /// Whether `text` ends with a base word (与, 同): a year right after it
+    /// is the base of a comparison.
+    pub fn is_base_before(&self, text: &str) -> bool {
+        self.bases.iter().any(|w| text.ends_with(w.as_str()))
+    }
+
+    /// The length of an attributive word (的) at the start of `text`.
+    pub fn attributive_at(&self, text: &str) -> Option<usize> {
+        self.attributive
+            .iter()
+            .find(|w| text.starts_with(w.as_str()))
+            .map(String::len)
+    }
+
     pub fn distribution(&self, word: &str) -> Option<Distribution> {
         self.distributors.get(word).copied()
     }

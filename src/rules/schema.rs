@@ -229,6 +229,17 @@ pub struct Vocabulary {
     /// is then no figure's year.
     #[serde(default)]
     pub since: Option<Vec<String>>,
+    /// Words that join names into a list (A和B, A及B); 、 is a shape.
+    #[serde(default)]
+    pub joiners: Option<Vec<String>>,
+    /// Words right before a year that make it the base of a comparison
+    /// (与2019年持平), not the figure's year.
+    #[serde(default)]
+    pub bases: Option<Vec<String>>,
+    /// Words right after a figure that make it describe the noun after them
+    /// (73%的常住人口).
+    #[serde(default)]
+    pub attributive: Option<Vec<String>>,
     /// Words that are none of the above, listed so that the shorter words
     /// inside them are not read (个季度 holds the unit 个, 增加值 the verb 增加).
     #[serde(default)]

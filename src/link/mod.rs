@@ -1,31 +1,32 @@
-//! The apply stage: the rule pack's vocabulary meets the grammar's tokens.
+//! The link stage: the rule pack's vocabulary meets the grammar's tokens.
 //!
 //! For each line that names an indicator, the grammar gives sentences,
-//! clauses and figures; this stage decides which name each figure is about,
-//! and what the figure is (metric, kind, year, period, bound, tier).
-//!
-//! How a figure finds its name:
-//! - the last name (or list of names, A、B、C) before it in the same clause,
-//!   when what stands between is only link words (同比, 总量 …), verbs,
-//!   qualifiers and notes in parentheses — at most `max_gap` other characters;
-//! - otherwise, in a later clause of the same sentence, the name the
-//!   previous figure was about, when the clause opens with at most
-//!   `max_inherit` other characters (",同比增长3%");
-//! - a clause that opens with some other subject (",生猪出栏14459头") ends the
-//!   name's reach.
+//! clauses and figures; this stage decides, one module per decision:
+//! which name each figure is about (`names`), whether the figure is about
+//! that name at all (`context`), its metric and sign (`metric`), bound
+//! (`bound`), tier (`tier`), year and period (`time`) and kind (`kind`),
+//! then builds the record with its provenance (`emit`).
 
-mod frame;
+mod bound;
+mod context;
+mod emit;
+mod kind;
+mod metric;
+mod names;
 mod sentence;
+mod tier;
+mod time;
 
-pub use frame::{ReportTime, report_time};
+pub use emit::TEXT_WINDOW;
+pub use time::{ReportTime, report_time};
 
 use crate::normalise::Normalised;
 use crate::outline::Heading;
 use crate::parse::{self, Token, TokenKind};
 use crate::record::{Diagnostic, Indicator, Severity};
-use crate::rules::{AliasHit, CueHit, Hits, Role, RulePack};
-use frame::{Frame, State, TimeState};
-use sentence::{Sentence, hits_in, period_label};
+use crate::rules::{AliasHit, CueHit, Hits, RulePack};
+use sentence::{Range, Sentence, hits_in};
+use time::{Frame, State, TimeState};
 
 /// Everything a document-level pass needs.
 pub struct DocContext<'a> {
@@ -50,35 +51,17 @@ pub struct Why {
     pub tier: String,
 }
 
-/// Run the apply stage over a whole document.
-pub fn apply(cx: &DocContext<'_>, out: &mut Vec<Indicator>, diagnostics: &mut Vec<Diagnostic>) {
-    let heading_time: Vec<(Option<i32>, Option<String>)> = cx
-        .headings
-        .iter()
-        .map(|h| {
-            let title = &cx.norm.text[h.marker_end..h.title_end];
-            if !parse::may_hold_time(title, &cx.pack.grammar_words) {
-                return (None, None);
-            }
-            let toks = parse::tokens(title, &cx.pack.grammar_words);
-            let year = toks.iter().find_map(|t| match t.kind {
-                TokenKind::Year(y) | TokenKind::Date(y) => Some(y),
-                _ => None,
-            });
-            let period = toks.iter().find_map(|t| match &t.kind {
-                TokenKind::Period(p) => Some(period_label(cx.pack, p)),
-                _ => None,
-            });
-            (year, period)
-        })
-        .collect();
+/// Run the link stage over a whole document.
+pub fn link(cx: &DocContext<'_>, out: &mut Vec<Indicator>, diagnostics: &mut Vec<Diagnostic>) {
+    let pack = cx.pack;
+    let headings = time::heading_time(cx);
     let text = cx.norm.text.as_str();
-    let mut time = report_time(text, &cx.pack.grammar_words);
-    if time.report_year.is_none() {
-        time.report_year = plan_year(cx.pack, text);
+    let mut report = report_time(text, &pack.grammar_words);
+    if report.report_year.is_none() {
+        report.report_year = plan_year(pack, text);
     }
     let mut state = State {
-        time,
+        time: report,
         frame: Frame::Unknown,
         next_heading: 0,
         stack: [None; 4],
@@ -95,36 +78,36 @@ pub fn apply(cx: &DocContext<'_>, out: &mut Vec<Indicator>, diagnostics: &mut Ve
         // Names and words matter only in a sentence that may hold a figure
         // or a plan statement: most of a report is spared the scan.
         let mut hits = Hits::default();
-        let spans = if may_hold_figure(line) || cx.pack.may_hold_frame(line) {
+        let spans = if parse::may_hold_figure(line) || pack.may_hold_frame(line) {
             parse::sentences(line)
         } else {
             Vec::new()
         };
         for &(s, e, _) in &spans {
             let sentence = &line[s..e];
-            if may_hold_figure(sentence) || cx.pack.may_hold_frame(sentence) {
-                cx.pack.scan_range(line, s..e, &mut hits);
+            if parse::may_hold_figure(sentence) || pack.may_hold_frame(sentence) {
+                pack.scan_range(line, s..e, &mut hits);
             }
         }
         let Hits {
             names: aliases,
             cues,
         } = hits;
-        let frames = cues.iter().any(|c| cx.pack.is_frame(c));
+        let frames = cues.iter().any(|c| pack.is_frame(c));
         let tokens = (!aliases.is_empty() || frames)
-            .then(|| line_tokens(cx.pack, line, &spans, &aliases, &cues));
+            .then(|| line_tokens(pack, line, &spans, &aliases, &cues));
         report_damaged(cx, line, line_start, tokens.as_deref(), diagnostics);
         let Some(tokens) = tokens else {
-            state.advance(cx, &heading_time, line_end);
+            state.advance(cx, &headings, line_end);
             line_start = line_end + 1;
             continue;
         };
-        let aliases = without_subareas(cx.pack, &tokens, aliases, &cues);
+        let aliases = context::without_subareas(pack, &tokens, aliases, &cues);
         let mut paragraph = TimeState::default();
         for range in sentence_ranges(line, &tokens) {
-            state.advance(cx, &heading_time, line_start + range.0);
+            state.advance(cx, &headings, line_start + range.0);
             let sentence = Sentence::new(
-                cx.pack,
+                pack,
                 state.time.date_year,
                 line,
                 line_start,
@@ -135,11 +118,20 @@ pub fn apply(cx: &DocContext<'_>, out: &mut Vec<Indicator>, diagnostics: &mut Ve
                 &paragraph,
             );
             // A plan statement (2025年主要预期目标是…) frames its own figures too.
-            state.open_plan(cx.pack, &sentence);
-            sentence.extract(cx, &state, &heading_time, out);
-            paragraph = sentence.paragraph_time(cx.pack, state.time.date_year, paragraph);
+            state.open_plan(pack, &sentence);
+            if !sentence.plain {
+                let line_no = cx
+                    .lines
+                    .line_of(cx.norm.original_offset(line_start + range.0));
+                let lists = sentence.name_lists(pack);
+                for linked in sentence.link(pack, &lists) {
+                    let list = &lists[linked.list];
+                    sentence.emit(cx, &state, &headings, list, &linked, line_no, out);
+                }
+            }
+            paragraph = sentence.paragraph_time(pack, state.time.date_year, paragraph);
         }
-        state.advance(cx, &heading_time, line_end);
+        state.advance(cx, &headings, line_end);
         line_start = line_end + 1;
     }
 }
@@ -224,12 +216,6 @@ fn sentence_ranges(line: &str, tokens: &[Token]) -> Vec<Range> {
     out
 }
 
-/// Whether `text` may hold a figure: a digit, or a threshold word with none
-/// (超万亿元). Text with neither holds no figure, whatever it names.
-fn may_hold_figure(text: &str) -> bool {
-    text.bytes().any(|b| b.is_ascii_digit()) || text.contains('亿')
-}
-
 /// Tokens of the sentences of a line that matter: those that name an
 /// indicator or state a plan, and the earlier ones that may set the time
 /// (…,2023年上半年,…). Other sentences only keep their terminator, so the
@@ -242,7 +228,7 @@ fn line_tokens(
     cues: &[CueHit],
 ) -> Vec<Token> {
     let matters = |&(s, e, _): &parse::SentenceSpan| {
-        may_hold_figure(&line[s..e])
+        parse::may_hold_figure(&line[s..e])
             && (!hits_in(aliases, |a| a.start, s, e).is_empty()
                 || hits_in(cues, |c| c.start, s, e)
                     .iter()
@@ -253,9 +239,7 @@ fn line_tokens(
     for (i, span) in spans.iter().enumerate() {
         let (s, e, end) = *span;
         let text = &line[s..e];
-        let timely = i < last
-            && (text.contains('年') || text.contains("季度"))
-            && parse::may_hold_time(text, &pack.grammar_words);
+        let timely = i < last && parse::may_hold_time(text, &pack.grammar_words);
         if matters(span) || timely {
             tokens.extend(
                 parse::tokens(text, &pack.grammar_words)
@@ -276,32 +260,3 @@ fn line_tokens(
     }
     tokens
 }
-
-/// A name with a sub-area word earlier in its clause (经开区力争形成固定资产
-/// 投资…) is about that sub-area, not the region.
-fn without_subareas(
-    pack: &RulePack,
-    tokens: &[Token],
-    aliases: Vec<AliasHit>,
-    cues: &[CueHit],
-) -> Vec<AliasHit> {
-    let bounds: Vec<usize> = tokens
-        .iter()
-        .filter(|t| matches!(t.kind, TokenKind::ClauseSep | TokenKind::Terminator))
-        .map(|t| t.end)
-        .collect();
-    aliases
-        .into_iter()
-        .filter(|a| {
-            let clause = bounds
-                .partition_point(|&b| b <= a.start)
-                .checked_sub(1)
-                .map_or(0, |i| bounds[i]);
-            !hits_in(cues, |c| c.start, clause, a.start)
-                .iter()
-                .any(|c| c.end <= a.start && pack.roles(c).contains(&Role::Subarea))
-        })
-        .collect()
-}
-
-type Range = (usize, usize);

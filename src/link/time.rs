@@ -1,14 +1,14 @@
-//! Where in the report a figure stands in time: the year the report is
-//! dated, whether the text reviews the past or plans the future, and the
-//! time words a paragraph has set.
+//! Which year and period a figure is about: time words in its clause, or
+//! opening an earlier clause of its sentence or paragraph; then the
+//! headings it sits under; then the part of the report (review or plan).
 
 use super::DocContext;
-use super::sentence::{Sentence, period_label};
+use super::sentence::Sentence;
 use crate::parse::{self, Token, TokenKind};
-use crate::rules::RulePack;
+use crate::rules::{Role, RulePack};
 
-/// Where in the report we are: the year it is dated, and whether the text
-/// now reviews the past or plans the future.
+/// Where in the report we are: whether the text now reviews the past or
+/// plans the future.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum Frame {
     Unknown,
@@ -28,7 +28,7 @@ pub struct ReportTime {
 
 /// The report's own year: the first full date near the top, else the
 /// latest year in its title line.
-pub fn report_time(text: &str, words: &crate::parse::Words) -> ReportTime {
+pub fn report_time(text: &str, words: &parse::Words) -> ReportTime {
     // A title and a date line are short lines with a year; paragraphs are
     // not worth the grammar's time here.
     let mut lines = text
@@ -72,6 +72,34 @@ pub fn report_time(text: &str, words: &crate::parse::Words) -> ReportTime {
     }
 }
 
+/// The year and period each heading's title names, by heading.
+pub(super) type HeadingTime = Vec<(Option<i32>, Option<String>)>;
+
+pub(super) fn heading_time(cx: &DocContext<'_>) -> HeadingTime {
+    let words = &cx.pack.grammar_words;
+    cx.headings
+        .iter()
+        .map(|h| {
+            let title = &cx.norm.text[h.marker_end..h.title_end];
+            if !parse::may_hold_time(title, words) {
+                return (None, None);
+            }
+            let toks = parse::tokens(title, words);
+            let year = toks.iter().find_map(|t| match t.kind {
+                TokenKind::Year(y) | TokenKind::Date(y) => Some(y),
+                _ => None,
+            });
+            let period = toks.iter().find_map(|t| match &t.kind {
+                TokenKind::Period(p) => Some(period_label(cx.pack, p)),
+                _ => None,
+            });
+            (year, period)
+        })
+        .collect()
+}
+
+/// Where the walk through a document stands: its time, the part of the
+/// report, and the headings it is under.
 pub(super) struct State {
     pub(super) time: ReportTime,
     pub(super) frame: Frame,
@@ -82,17 +110,12 @@ pub(super) struct State {
 
 impl State {
     /// Move past the headings that start before `pos`.
-    pub(super) fn advance(
-        &mut self,
-        cx: &DocContext<'_>,
-        heading_time: &[(Option<i32>, Option<String>)],
-        pos: usize,
-    ) {
+    pub(super) fn advance(&mut self, cx: &DocContext<'_>, headings: &HeadingTime, pos: usize) {
         while let Some(h) = cx.headings.get(self.next_heading).filter(|h| h.start < pos) {
             let level = usize::from(h.level.clamp(1, 4)) - 1;
             self.stack[level] = Some(self.next_heading);
             self.stack[level + 1..].fill(None);
-            if let (Some(y), Some(r)) = (heading_time[self.next_heading].0, self.time.report_year) {
+            if let (Some(y), Some(r)) = (headings[self.next_heading].0, self.time.report_year) {
                 self.frame = if y >= r { Frame::Future } else { Frame::Past };
             }
             self.next_heading += 1;
@@ -131,14 +154,11 @@ impl State {
             .collect()
     }
 
-    pub(super) fn heading_time<'h>(
-        &self,
-        heading_time: &'h [(Option<i32>, Option<String>)],
-    ) -> (Option<i32>, Option<&'h str>) {
+    fn heading_time<'h>(&self, headings: &'h HeadingTime) -> (Option<i32>, Option<&'h str>) {
         let mut year = None;
         let mut period = None;
         for &i in self.stack.iter().flatten() {
-            let (y, p) = &heading_time[i];
+            let (y, p) = &headings[i];
             year = y.or(year);
             period = p.as_deref().or(period);
         }
@@ -181,4 +201,88 @@ impl TimeState {
             _ => {}
         }
     }
+}
+
+/// A figure's time, and why.
+pub(super) struct Time {
+    pub(super) why: String,
+    pub(super) year: Option<i32>,
+    /// The year the text itself gives (not inferred from the report's frame).
+    pub(super) explicit_year: Option<i32>,
+    pub(super) period: String,
+}
+
+impl Sentence<'_> {
+    /// Year and period of a figure at `pos`: time words in its clause, or
+    /// opening an earlier clause of the sentence or of the paragraph; then
+    /// the headings; then the part of the report. `flow`: the figure is a
+    /// change over a span (a growth, a change), not an amount at its end.
+    pub(super) fn time_of(
+        &self,
+        pack: &RulePack,
+        state: &State,
+        headings: &HeadingTime,
+        pos: usize,
+        flow: bool,
+    ) -> Time {
+        let ci = self.clause_index(pos);
+        let clause = self.clauses[ci];
+        let mut time = self.clause_time[ci].clone();
+        let mut in_clause = TimeState::default();
+        for t in self.tokens_in(clause, pos).iter().filter(|t| t.end <= pos) {
+            if !self.after_comparison(pack, clause, t.start) {
+                time.take(pack, state.time.date_year, t, true);
+                in_clause.take(pack, state.time.date_year, t, true);
+            }
+        }
+        // A five-year span: anywhere in the sentence for a change over it
+        // (年均增长); only in the figure's own clause for an amount
+        // (五年累计完成投资…, but not a rate reached at its end).
+        let cue_from = |from: usize| {
+            self.cues_in(from, pos)
+                .iter()
+                .any(|c| c.end <= pos && pack.roles(c).contains(&Role::FiveYear))
+        };
+        time.five_year = if flow {
+            time.five_year || cue_from(self.range.0)
+        } else {
+            in_clause.five_year || cue_from(clause)
+        };
+        let (h_year, h_period) = state.heading_time(headings);
+        let why = match (time.year, h_year, state.time.report_year) {
+            (Some(_), _, _) => "a year in the sentence or opening a clause of its paragraph",
+            (None, Some(_), _) => "the year in the enclosing heading",
+            (None, None, Some(_)) if state.frame == Frame::Future => {
+                "the report's plan year (plan part of the report)"
+            }
+            (None, None, Some(_)) => "the year before the report's (review part of the report)",
+            (None, None, None) => "no year in the text and none inferable",
+        };
+        let explicit_year = time.year.or(h_year);
+        let frame_year = state.time.report_year.map(|r| {
+            if state.frame == Frame::Future {
+                r
+            } else {
+                r - 1
+            }
+        });
+        let period = if time.five_year {
+            "5y".to_string()
+        } else {
+            time.period
+                .or(h_period.map(str::to_string))
+                .unwrap_or_else(|| "year".into())
+        };
+        Time {
+            why: why.to_string(),
+            year: explicit_year.or(frame_year),
+            explicit_year,
+            period,
+        }
+    }
+}
+
+pub(super) fn period_label(pack: &RulePack, word: &str) -> String {
+    pack.period(word)
+        .map_or_else(|| word.to_string(), str::to_string)
 }

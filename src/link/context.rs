@@ -1,0 +1,97 @@
+//! Figures that are not about the indicator they stand next to: a gap
+//! against a target or an average, a share of the named total, a count of
+//! some other noun, a figure of a part of the region.
+
+use super::sentence::{Sentence, hits_in};
+use crate::normalise::is_cjk;
+use crate::parse::{Token, TokenKind};
+use crate::rules::{AliasHit, CueHit, Role, RulePack};
+
+impl Sentence<'_> {
+    /// A gap against a target or an average (超过年初预期目标0.2个百分点,
+    /// 较一季度提高5个百分点) or a share of a total (占全州…的75.2%): a
+    /// comparison word followed by a reference, in the figure's clause
+    /// before it.
+    pub(super) fn is_gap(&self, pack: &RulePack, from: usize, to: usize) -> bool {
+        let mut compared = false;
+        for c in self
+            .cues_in(from, to)
+            .iter()
+            .filter(|c| c.end <= to && self.depth_at(c.start) == 0)
+        {
+            let roles = pack.roles(c);
+            if compared && roles.contains(&Role::Reference) {
+                return true;
+            }
+            compared |= roles.contains(&Role::Comparison);
+        }
+        false
+    }
+
+    /// 占…比重 / 折合 between a name and a figure: the figure is a share of
+    /// the named total, or the same amount in another unit.
+    pub(super) fn aside(&self, pack: &RulePack, from: usize, to: usize) -> bool {
+        self.cues_in(from, to).iter().any(|c| {
+            c.end <= to && self.depth_at(c.start) == 0 && pack.roles(c).contains(&Role::Aside)
+        })
+    }
+
+    /// "73%的常住人口": a figure followed by an attributive particle (的)
+    /// describes the noun after it, unless the noun is a goal (增长7%的目标).
+    /// A count followed directly by a noun counts that noun ("100个以上村");
+    /// what may follow a count is punctuation, a token (a verb, a tier …) or
+    /// a vocabulary word (同比 …).
+    pub(super) fn modifies_noun(&self, pack: &RulePack, end: usize, count: bool) -> bool {
+        let rest = &self.line[end..];
+        let (after, noun_first) = match pack.attributive_at(rest) {
+            Some(len) => (end + len, true),
+            None => (end, false),
+        };
+        if !self.line[after..].chars().next().is_some_and(is_cjk) {
+            return false;
+        }
+        let goal = self
+            .cues_in(after, after + 1)
+            .iter()
+            .any(|c| pack.roles(c).iter().any(|r| matches!(r, Role::Kind { .. })));
+        if noun_first {
+            return !goal;
+        }
+        if !count {
+            return false;
+        }
+        let word = !self.cues_in(after, after + 1).is_empty()
+            || self
+                .tokens_in(after, after + 1)
+                .first()
+                .is_some_and(|t| t.start == after);
+        !word
+    }
+}
+
+/// A name with a sub-area word earlier in its clause (经开区力争形成固定资产
+/// 投资…) is about that sub-area, not the region.
+pub(super) fn without_subareas(
+    pack: &RulePack,
+    tokens: &[Token],
+    aliases: Vec<AliasHit>,
+    cues: &[CueHit],
+) -> Vec<AliasHit> {
+    let bounds: Vec<usize> = tokens
+        .iter()
+        .filter(|t| matches!(t.kind, TokenKind::ClauseSep | TokenKind::Terminator))
+        .map(|t| t.end)
+        .collect();
+    aliases
+        .into_iter()
+        .filter(|a| {
+            let clause = bounds
+                .partition_point(|&b| b <= a.start)
+                .checked_sub(1)
+                .map_or(0, |i| bounds[i]);
+            !hits_in(cues, |c| c.start, clause, a.start)
+                .iter()
+                .any(|c| c.end <= a.start && pack.roles(c).contains(&Role::Subarea))
+        })
+        .collect()
+}

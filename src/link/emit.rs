@@ -1,0 +1,229 @@
+//! From a group of figures and the names it is about to records: who gets
+//! which figure, then each decision in turn, then provenance.
+
+use super::bound::{bound_of, qualifier};
+use super::metric::metric_of;
+use super::names::{Linked, NameList};
+use super::sentence::Sentence;
+use super::time::{HeadingTime, State};
+use super::{DocContext, Why};
+use crate::parse::{Figure, Token, TokenKind};
+use crate::record::{Indicator, Span};
+use crate::rules::{AliasHit, VerbClass};
+
+/// A sentence over this many characters is quoted as a window around the
+/// figure: a record's text stays small whatever the input.
+pub const TEXT_WINDOW: usize = 1000;
+
+impl Sentence<'_> {
+    pub(super) fn emit(
+        &self,
+        cx: &DocContext<'_>,
+        state: &State,
+        headings: &HeadingTime,
+        list: &NameList,
+        linked: &Linked,
+        line_no: usize,
+        out: &mut Vec<Indicator>,
+    ) {
+        let pack = cx.pack;
+        let clause = linked.clause;
+        let figures: Vec<(&Token, &Figure)> = linked
+            .group
+            .iter()
+            .filter_map(|&i| match &self.tokens[i].kind {
+                TokenKind::Figure(f) => Some((&self.tokens[i], f)),
+                _ => None,
+            })
+            .collect();
+        // Who gets which figure: a list of names and a list of figures of the
+        // same length pair up in order; one figure goes to every name.
+        let names: Vec<(AliasHit, &str)> = list
+            .hits
+            .iter()
+            .flat_map(|h| {
+                pack.targets[h.target]
+                    .indicators
+                    .iter()
+                    .map(move |id| (*h, id.as_str()))
+            })
+            .collect();
+        let distributed = names.len() > 1 && names.len() == figures.len();
+        let spread = self
+            .tokens_in(list.end, figures[0].0.start)
+            .iter()
+            .any(|t| matches!(t.kind, TokenKind::Distributor(_)));
+        let shared_post = figures.last().and_then(|(_, f)| f.post_qual.clone());
+        let verb_before_name = self.change_verb_before(pack, list.start);
+        let mut prev_verb: Option<VerbClass> = None;
+        for (k, (tok, fig)) in figures.iter().enumerate() {
+            let verb = fig
+                .verb
+                .as_deref()
+                .and_then(|v| pack.verb(v))
+                .or(prev_verb)
+                .or(verb_before_name);
+            prev_verb = verb;
+            if self.modifies_noun(pack, tok.end, pack.unit_class(&fig.unit) == Some("count"))
+                || self.aside(pack, list.end.max(clause), tok.start)
+            {
+                continue;
+            }
+            if self.depth_at(tok.start) == 0 && self.is_gap(pack, clause, tok.start) {
+                continue;
+            }
+            let assigned: Vec<&(AliasHit, &str)> = if distributed {
+                vec![&names[k]]
+            } else if names.len() > 1 && (figures.len() == 1 || spread) {
+                names.iter().collect()
+            } else {
+                names.last().into_iter().collect()
+            };
+            for (hit, indicator) in assigned {
+                let target = &pack.targets[hit.target];
+                let class = pack.unit_class(&fig.unit);
+                if !target.units.is_empty()
+                    && !class.is_some_and(|c| target.units.iter().any(|u| u == c))
+                {
+                    continue;
+                }
+                let (metric, sign) = metric_of(target, verb, class);
+                let shared = (spread && distributed)
+                    .then_some(shared_post.as_ref())
+                    .flatten();
+                let qual = qualifier(fig, shared);
+                let bound = bound_of(pack, qual.as_deref());
+                let tier = self.tier_of(pack, tok.start);
+                let flow = matches!(
+                    metric,
+                    crate::record::Metric::Growth | crate::record::Metric::Change
+                );
+                let time = self.time_of(pack, state, headings, tok.start, flow);
+                let (kind, kind_why) = self.kind_of(pack, state, tok.start, time.explicit_year);
+                if let Some(why) = cx.why {
+                    let how = if list.start >= clause {
+                        "its clause"
+                    } else {
+                        "an earlier clause of the sentence (inherited)"
+                    };
+                    let share = if distributed {
+                        ", handed out in order (分别)"
+                    } else if names.len() > 1 {
+                        ", shared by the list"
+                    } else {
+                        ""
+                    };
+                    why.borrow_mut().push(Why {
+                        name: format!(
+                            "`{}` ({}) in {how}{share}",
+                            &self.line[hit.start..hit.end],
+                            target.rule
+                        ),
+                        metric: format!(
+                            "unit `{}` ({}) with verb {}",
+                            fig.unit,
+                            class.unwrap_or("?"),
+                            fig.verb.as_deref().unwrap_or("none")
+                        ),
+                        kind: kind_why,
+                        year: time.why.clone(),
+                        bound: qual
+                            .as_deref()
+                            .map_or("no qualifier".into(), |q| format!("qualifier `{q}`")),
+                        tier: tier.map_or("no tier word before it in the sentence".into(), |t| {
+                            format!("{t:?} word before it in the sentence")
+                        }),
+                    });
+                }
+                let (ls, le) = cx
+                    .norm
+                    .original_span(self.base + hit.start, self.base + hit.end);
+                let (fs, fe) = cx
+                    .norm
+                    .original_span(self.base + tok.start, self.base + tok.end);
+                out.push(Indicator {
+                    doc: cx.doc.to_string(),
+                    indicator: indicator.to_string(),
+                    metric,
+                    value: round(sign * fig.value),
+                    value_max: fig.value_max.map(|v| round(sign * v)),
+                    unit: fig.unit.clone(),
+                    kind,
+                    year: time.year,
+                    period: time.period,
+                    bound,
+                    tier,
+                    label: cx.original[ls..le].to_string(),
+                    line: cx.lines.line_of(fs).max(line_no),
+                    span: Span(fs, fe),
+                    section: state.section_path(cx),
+                    text: self.quote(cx, (fs, fe)),
+                    rule: target.rule.clone(),
+                });
+            }
+        }
+    }
+
+    /// A change verb right before the name (新增市场主体2500户), or opening
+    /// a 、 list the name is an item of (新增“四上”企业40家、市场主体3500个).
+    fn change_verb_before(&self, pack: &crate::RulePack, name: usize) -> Option<VerbClass> {
+        let change = |t: &Token| match &t.kind {
+            TokenKind::Verb(v) => pack.verb(v).filter(|c| *c == VerbClass::Change),
+            _ => None,
+        };
+        let before = self.tokens_in(self.clause_start(name), name);
+        match before.last() {
+            Some(t) if t.kind == TokenKind::ListSep && t.end == name => before
+                .iter()
+                .rev()
+                .skip(1)
+                .find_map(|t| match t.kind {
+                    TokenKind::Figure(_) | TokenKind::ListSep => None,
+                    _ => Some(change(t)),
+                })
+                .flatten(),
+            Some(t) if t.end == name => change(t),
+            _ => None,
+        }
+    }
+
+    /// The sentence as written, or for a sentence over [`TEXT_WINDOW`]
+    /// characters, a window of it around the figure (original offsets
+    /// `figure`), its cut ends marked with `…`.
+    fn quote(&self, cx: &DocContext<'_>, figure: (usize, usize)) -> String {
+        let (ss, se) = cx
+            .norm
+            .original_span(self.base + self.range.0, self.base + self.range.1);
+        let sentence = &cx.original[ss..se];
+        let trimmed = sentence.trim();
+        if trimmed.len() <= TEXT_WINDOW || trimmed.chars().count() <= TEXT_WINDOW {
+            return trimmed.to_string();
+        }
+        let half = TEXT_WINDOW / 2;
+        let before = &cx.original[ss..figure.0.max(ss)];
+        let from = before
+            .char_indices()
+            .rev()
+            .nth(half)
+            .map_or(ss, |(i, _)| ss + i);
+        let after = &cx.original[figure.1.min(se)..se];
+        let to = after
+            .char_indices()
+            .nth(half)
+            .map_or(se, |(i, _)| figure.1.min(se) + i);
+        let mut q = String::new();
+        if from > ss {
+            q.push('…');
+        }
+        q.push_str(cx.original[from..to].trim());
+        if to < se {
+            q.push('…');
+        }
+        q
+    }
+}
+
+/// Values as the text states them: no binary noise from sign flips.
+fn round(v: f64) -> f64 {
+    (v * 1e6).round() / 1e6
+}
