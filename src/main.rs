@@ -199,11 +199,16 @@ fn rules(command: RulesCommand) -> anyhow::Result<ExitCode> {
             no_default_rules,
         } => Ok(match load_pack(&dirs, no_default_rules) {
             Some(pack) => {
+                for w in &pack.warnings {
+                    eprintln!("{w}");
+                }
                 writeln!(
                     io::stdout(),
-                    "ok: {} indicator rules, {} examples",
+                    "ok: {} indicator rules, {} examples, {} warning{}",
                     pack.targets.len(),
-                    pack.examples.len()
+                    pack.examples.len(),
+                    pack.warnings.len(),
+                    if pack.warnings.len() == 1 { "" } else { "s" }
                 )?;
                 ExitCode::SUCCESS
             }

@@ -101,10 +101,52 @@ fn user_rules_add_extend_switch_off_and_replace() {
         !got.iter().any(|r| r.starts_with("market_entities")),
         "{got:?}"
     );
-    // A vocabulary list replaced: 镇 is a part of the region now.
+    // Words added to a vocabulary list: 镇 is a part of the region now.
     assert!(
         !got.iter().any(|r| r.starts_with("fixed_asset_investment")),
         "{got:?}"
+    );
+}
+
+/// A layer adds one word to a list, one entry to a map, and takes one word
+/// out: the built-in words around them stay.
+#[test]
+fn layers_add_and_remove_single_words() {
+    let dir = fresh_dir("layer-words");
+    std::fs::write(
+        dir.join("words.yaml"),
+        "vocabulary:\n  verbs:\n    decline: [下滑]\n  bounds:\n    at_least:\n      before: [逾]\n  units:\n    money: [万万元]\nremove:\n  bounds:\n    approx:\n      after: [左右]\n",
+    )
+    .unwrap();
+    let text = "一般公共预算收入下滑2.8%，固定资产投资增长逾10%，社零额增长5%以上，地区生产总值增长6%左右。";
+    let base = extract(&[], text);
+    let layered = extract(&["--rules", dir.to_str().unwrap()], text);
+    let pick = |rs: &[serde_json::Value], id: &str| {
+        rs.iter()
+            .find(|r| r["indicator"] == id)
+            .map(|r| (r["value"].as_f64(), r["bound"].as_str().map(str::to_string)))
+    };
+    assert_eq!(
+        pick(&base, "budget_revenue"),
+        Some((Some(2.8), Some("exact".into())))
+    );
+    assert_eq!(
+        pick(&layered, "budget_revenue"),
+        Some((Some(-2.8), Some("exact".into())))
+    );
+    assert_eq!(
+        pick(&layered, "fixed_asset_investment"),
+        Some((Some(10.0), Some("at_least".into())))
+    );
+    // The other built-in qualifiers still read; the one removed does not.
+    assert_eq!(
+        pick(&layered, "retail_sales"),
+        Some((Some(5.0), Some("at_least".into())))
+    );
+    assert_eq!(pick(&base, "gdp"), Some((Some(6.0), Some("approx".into()))));
+    assert_eq!(
+        pick(&layered, "gdp"),
+        Some((Some(6.0), Some("exact".into())))
     );
 }
 

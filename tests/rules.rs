@@ -131,6 +131,57 @@ fn undefined_references() {
 fn every_error_is_reported_not_just_the_first() {
     let e = errors("indicators:\n  - id: a\n    aliases: [地区生产总值]\n    units: [furlongs]\n");
     assert_eq!(e.lines().count(), 2, "{e}");
+    // Three entries wrong in three ways, in two sections: three errors,
+    // each at its place.
+    let e = errors(
+        "indicators:\n  - id: a\n    alias: [甲乙]\n  - id: b\n    aliases: [丙丁]\n  - id: c\n    aliases: 戊己\nvocabulary:\n  links: [同比]\n  limits: {max_gap: many, max_inherit: 1}\n",
+    );
+    let lines: Vec<&str> = e.lines().collect();
+    assert_eq!(lines.len(), 3, "{e}");
+    assert!(
+        lines[0].starts_with("user/bad.yaml:3:5: indicators[0]: unknown field `alias`"),
+        "{e}"
+    );
+    assert!(
+        lines[1].starts_with("user/bad.yaml:7:14: indicators[2].aliases: invalid type"),
+        "{e}"
+    );
+    assert!(
+        lines[2].starts_with("user/bad.yaml:10:21: vocabulary.limits.max_gap"),
+        "{e}"
+    );
+}
+
+/// Words that would take no effect are warned of where they were written;
+/// the built-in pack has none.
+#[test]
+fn words_nothing_would_read_are_warned_of() {
+    assert!(RulePack::builtin().unwrap().warnings.is_empty());
+    let mut sources = RuleSource::defaults();
+    sources.push(RuleSource {
+        name: "user/words.yaml".into(),
+        text: "vocabulary:\n  not_words: [无关词]\n  verbs:\n    decline: [下滑, 下滑了]\n    growth: [増長]\n  bounds:\n    at_most:\n      after: [以上]\n  tiers:\n    ensure: [确保, 確保]\n".into(),
+    });
+    let pack = RulePack::from_sources(&sources).unwrap();
+    let warnings: Vec<String> = pack.warnings.iter().map(ToString::to_string).collect();
+    let all = warnings.join("\n");
+    assert_eq!(warnings.len(), 3, "{all}");
+    assert!(
+        all.contains(
+            "user/words.yaml:2:15: warning: `无关词` in `not_words` holds no vocabulary word"
+        ),
+        "{all}"
+    );
+    assert!(
+        all.contains(
+            "user/words.yaml:8:15: warning: `以上` is a qualifier of both `at_least` and `at_most`"
+        ),
+        "{all}"
+    );
+    assert!(
+        all.contains("user/words.yaml:10:18: warning: `確保` in `tiers.ensure` reads as `确保`"),
+        "{all}"
+    );
 }
 
 #[test]

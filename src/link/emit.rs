@@ -5,8 +5,7 @@ use super::bound::{bound_of, qualifier};
 use super::metric::metric_of;
 use super::names::{Linked, NameList};
 use super::sentence::Sentence;
-use super::time::{HeadingTime, State};
-use super::{DocContext, Why};
+use super::{At, DocContext, Why};
 use crate::parse::{Figure, Token, TokenKind};
 use crate::record::{Indicator, Span};
 use crate::rules::{AliasHit, VerbClass};
@@ -18,14 +17,17 @@ pub const TEXT_WINDOW: usize = 1000;
 impl Sentence<'_> {
     pub(super) fn emit(
         &self,
-        cx: &DocContext<'_>,
-        state: &State,
-        headings: &HeadingTime,
+        at: &At<'_>,
         list: &NameList,
         linked: &Linked,
-        line_no: usize,
         out: &mut Vec<Indicator>,
     ) {
+        let At {
+            cx,
+            state,
+            headings,
+            line_no,
+        } = *at;
         let pack = cx.pack;
         let clause = linked.clause;
         let figures: Vec<(&Token, &Figure)> = linked

@@ -51,6 +51,16 @@ pub struct Why {
     pub tier: String,
 }
 
+/// Where the walk through a document stands, as a sentence's figures see it.
+#[derive(Clone, Copy)]
+struct At<'a> {
+    cx: &'a DocContext<'a>,
+    state: &'a State,
+    headings: &'a time::HeadingTime,
+    /// The line the sentence starts on.
+    line_no: usize,
+}
+
 /// Run the link stage over a whole document.
 pub fn link(cx: &DocContext<'_>, out: &mut Vec<Indicator>, diagnostics: &mut Vec<Diagnostic>) {
     let pack = cx.pack;
@@ -123,10 +133,15 @@ pub fn link(cx: &DocContext<'_>, out: &mut Vec<Indicator>, diagnostics: &mut Vec
                 let line_no = cx
                     .lines
                     .line_of(cx.norm.original_offset(line_start + range.0));
+                let at = At {
+                    cx,
+                    state: &state,
+                    headings: &headings,
+                    line_no,
+                };
                 let lists = sentence.name_lists(pack);
                 for linked in sentence.link(pack, &lists) {
-                    let list = &lists[linked.list];
-                    sentence.emit(cx, &state, &headings, list, &linked, line_no, out);
+                    sentence.emit(&at, &lists[linked.list], &linked, out);
                 }
             }
             paragraph = sentence.paragraph_time(pack, state.time.date_year, paragraph);

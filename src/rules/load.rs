@@ -17,7 +17,7 @@ use std::path::{Path, PathBuf};
 
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 
-use super::schema::{IndicatorRule, RuleFile, Vocabulary};
+use super::schema::{IndicatorRule, Layer, RuleFile, Vocabulary};
 use super::{Limits, PercentMeaning, Role, RuleExample, RulePack, Target, WordUse};
 use crate::normalise::Normalised;
 use crate::parse::{Class, Classes, Words};
@@ -314,32 +314,106 @@ pub fn schema_json() -> String {
     serde_json::to_string_pretty(&schema).expect("a schema serialises") + "\n"
 }
 
-fn parse(src: &RuleSource) -> Result<RuleFile, RuleError> {
+fn parse(src: &RuleSource) -> Result<RuleFile, Vec<RuleError>> {
     if src.text.len() as u64 > MAX_RULE_FILE {
-        return Err(src.error_at_offset(
+        return Err(vec![src.error_at_offset(
             0,
             format!(
                 "{} bytes; expected a rule file of at most {MAX_RULE_FILE} bytes",
                 src.text.len()
             ),
-        ));
+        )]);
     }
-    check_aliases(src)?;
-    serde_yaml::from_str::<Option<RuleFile>>(&src.text)
-        .map(Option::unwrap_or_default)
-        .map_err(|e| {
-            let (line, column) = e.location().map_or((1, 1), |l| (l.line(), l.column()));
-            RuleError::Invalid {
-                file: src.name.clone(),
-                line,
-                column,
-                message: e.to_string(),
+    check_aliases(src).map_err(|e| vec![e])?;
+    let error = match serde_yaml::from_str::<Option<RuleFile>>(&src.text) {
+        Ok(file) => return Ok(file.unwrap_or_default()),
+        Err(e) => e,
+    };
+    // serde stops at the first problem. A file that is YAML but not a rule
+    // file may hold more: read each entry of each section on its own.
+    let mut errors = Vec::new();
+    if serde_yaml::from_str::<serde_yaml::Value>(&src.text).is_ok() {
+        for (header, n, first_line, text) in entries(&src.text) {
+            let part = format!("{header}\n{text}");
+            if let Err(e) = serde_yaml::from_str::<Option<RuleFile>>(&part) {
+                let mut error = located(src, &e, first_line - 2);
+                // The entry was read as the first of its list.
+                if let RuleError::Invalid { message, .. } = &mut error {
+                    let key = header.trim_end().trim_end_matches(':');
+                    if let Some(rest) = message.strip_prefix(&format!("{key}[0]")) {
+                        *message = format!("{key}[{n}]{rest}");
+                    }
+                }
+                errors.push(error);
             }
-        })
+        }
+    }
+    if errors.is_empty() {
+        errors.push(located(src, &error, 0));
+    }
+    Err(errors)
+}
+
+/// A serde_yaml error at its line and column, `lines` lines further down.
+fn located(src: &RuleSource, e: &serde_yaml::Error, lines: usize) -> RuleError {
+    let (line, column) = e.location().map_or((1, 1), |l| (l.line(), l.column()));
+    let message = e.to_string();
+    // serde_yaml appends " at line L column C" of the part it read.
+    let message = match message.rfind(" at line ") {
+        Some(i) => message[..i].to_string(),
+        None => message,
+    };
+    RuleError::Invalid {
+        file: src.name.clone(),
+        line: line + lines,
+        column,
+        message,
+    }
+}
+
+/// The entries of a block-style rule file: for each top-level section, each
+/// item of its list or key of its map, as (the section's header line, its
+/// index in the section, the entry's first line, the entry's text). A
+/// section written in flow style is one entry.
+fn entries(text: &str) -> Vec<(String, usize, usize, String)> {
+    let lines: Vec<&str> = text.lines().collect();
+    let indent = |l: &str| l.len() - l.trim_start_matches(' ').len();
+    let content = |l: &str| {
+        let t = l.trim();
+        !t.is_empty() && !t.starts_with('#')
+    };
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < lines.len() {
+        let l = lines[i];
+        if !content(l) || indent(l) > 0 {
+            i += 1;
+            continue;
+        }
+        let header = l.to_string();
+        let end = (i + 1..lines.len())
+            .find(|&k| content(lines[k]) && indent(lines[k]) == 0)
+            .unwrap_or(lines.len());
+        let body: Vec<usize> = (i + 1..end).filter(|&k| content(lines[k])).collect();
+        if let Some(&first) = body.first() {
+            let child = indent(lines[first]);
+            let starts: Vec<usize> = body
+                .iter()
+                .copied()
+                .filter(|&k| indent(lines[k]) == child)
+                .collect();
+            for (n, &start) in starts.iter().enumerate() {
+                let stop = starts.get(n + 1).copied().unwrap_or(end);
+                out.push((header.clone(), n, start + 1, lines[start..stop].join("\n")));
+            }
+        }
+        i = end;
+    }
+    out
 }
 
 /// Matching runs on normalised text, so vocabulary is normalised the same way.
-fn norm(word: &str) -> String {
+pub(super) fn norm(word: &str) -> String {
     Normalised::new(word.trim()).text
 }
 
@@ -361,7 +435,7 @@ pub(super) fn load(sources: &[RuleSource]) -> Result<RulePack, RuleErrors> {
         let file = match parse(src) {
             Ok(f) => f,
             Err(e) => {
-                errors.push(e);
+                errors.extend(e);
                 continue;
             }
         };
@@ -397,48 +471,17 @@ pub(super) fn load(sources: &[RuleSource]) -> Result<RulePack, RuleErrors> {
                 example,
             });
         }
-        layer(&mut vocab, file.vocabulary);
+        vocab.layer(file.vocabulary);
+        vocab.take_out(&file.remove);
     }
-    let pack = compile(rules, vocab, examples, sources, &mut errors);
+    let warnings = super::check::unread_words(&vocab, sources);
+    let mut pack = compile(rules, vocab, examples, sources, &mut errors);
+    pack.warnings = warnings;
     if errors.is_empty() {
         Ok(pack)
     } else {
         Err(RuleErrors(errors))
     }
-}
-
-fn layer(into: &mut Vocabulary, over: Vocabulary) {
-    macro_rules! take {
-        ($($f:ident),*) => { $( if over.$f.is_some() { into.$f = over.$f; } )* };
-    }
-    take!(
-        kinds,
-        frame,
-        bounds,
-        tiers,
-        verbs,
-        damaged_units,
-        distributors,
-        time_prepositions,
-        range_words,
-        since,
-        not_words,
-        joiners,
-        bases,
-        attributive,
-        periods,
-        relative_years,
-        five_year,
-        links,
-        comparisons,
-        references,
-        asides,
-        subareas,
-        noise_lines,
-        watermarks,
-        units,
-        limits
-    );
 }
 
 fn compile(
@@ -726,6 +769,7 @@ fn compile(
         v
     };
     RulePack {
+        warnings: Vec::new(),
         targets,
         grammar_words,
         joiners: normed(&vocab.joiners),

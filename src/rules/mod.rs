@@ -4,6 +4,7 @@
 //! Layers: the built-in pack (rules/*.yaml, embedded at build time) comes
 //! first, then each `--rules DIR` in the order given (see `load`).
 
+mod check;
 pub mod examples;
 mod load;
 mod schema;
@@ -12,6 +13,7 @@ use std::collections::HashMap;
 
 use aho_corasick::AhoCorasick;
 
+pub use check::RuleWarning;
 pub use load::{MAX_RULE_FILE, RuleError, RuleErrors, RuleSource, schema_json};
 pub use schema::{
     CueScope, Distribution, Example, Expected, IndicatorRule, KindCue, Limits, PercentMeaning,
@@ -58,6 +60,8 @@ pub struct Target {
 /// The compiled rule pack. Build it once and share it across threads.
 #[derive(Debug)]
 pub struct RulePack {
+    /// Words that would take no effect (`zhibiao rules check` shows them).
+    pub warnings: Vec<RuleWarning>,
     pub targets: Vec<Target>,
     /// Indicator names and vocabulary words in one automaton: a text is
     /// scanned once for both (the scan is a large part of the run time).

@@ -10,14 +10,20 @@ use serde::Deserialize;
 use crate::record::{Bound, Kind, Metric, Tier};
 
 /// One YAML rule file. Every section is optional so that a user file can add
-/// a single indicator, a few aliases, or replace a single cue list.
+/// a single indicator, a few aliases, or a word to one list.
 #[derive(Debug, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RuleFile {
     #[serde(default)]
     pub indicators: Vec<IndicatorRule>,
+    /// Words added to the layers below: a list here adds its words, a map
+    /// adds key by key.
     #[serde(default)]
     pub vocabulary: Vocabulary,
+    /// Words taken out of the layers below, in the shape of `vocabulary`
+    /// (remove: {verbs: {growth: [增]}}).
+    #[serde(default)]
+    pub remove: Vocabulary,
     /// Examples that check the pack as a whole: cue words, lists, time.
     #[serde(default)]
     pub examples: Vec<Example>,
@@ -150,8 +156,8 @@ pub enum PercentMeaning {
     Ratio,
 }
 
-/// What words mean. A list given in a later layer replaces the same list of
-/// an earlier one; lists not given are kept.
+/// What words mean. A later layer adds to it: a list its words, a map key
+/// by key; `remove:` takes words out (see [`Layer`]).
 #[derive(Debug, Default, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Vocabulary {
@@ -317,3 +323,158 @@ pub struct Limits {
     /// that has no name of its own, for it to inherit the previous name.
     pub max_inherit: usize,
 }
+
+/// How a later rule file goes over an earlier one, at the finest level a
+/// maintainer means: a list adds its words, a map merges key by key, a
+/// single value (a limit, a relative year) replaces. `take_out` takes out
+/// what `words` lists (and says whether nothing is left of `self`).
+pub trait Layer {
+    fn layer(&mut self, over: Self);
+    fn take_out(&mut self, words: &Self) -> bool;
+}
+
+impl Layer for Vec<String> {
+    fn layer(&mut self, over: Self) {
+        for w in over {
+            if !self.contains(&w) {
+                self.push(w);
+            }
+        }
+    }
+    fn take_out(&mut self, words: &Self) -> bool {
+        // Compared as matched: a traditional form removes the simplified one.
+        let norm = |w: &str| crate::normalise::Normalised::new(w.trim()).text;
+        let words: Vec<String> = words.iter().map(|w| norm(w)).collect();
+        self.retain(|w| !words.contains(&norm(w)));
+        false
+    }
+}
+
+impl<K: Ord, V: Layer> Layer for BTreeMap<K, V> {
+    fn layer(&mut self, over: Self) {
+        for (k, v) in over {
+            match self.get_mut(&k) {
+                Some(mine) => mine.layer(v),
+                None => {
+                    self.insert(k, v);
+                }
+            }
+        }
+    }
+    fn take_out(&mut self, words: &Self) -> bool {
+        for (k, v) in words {
+            if self.get_mut(k).is_some_and(|mine| mine.take_out(v)) {
+                self.remove(k);
+            }
+        }
+        false
+    }
+}
+
+impl<T: Layer> Layer for Option<T> {
+    fn layer(&mut self, over: Self) {
+        match (self.as_mut(), over) {
+            (Some(mine), Some(over)) => mine.layer(over),
+            (None, over) => *self = over,
+            (_, None) => {}
+        }
+    }
+    fn take_out(&mut self, words: &Self) -> bool {
+        if let (Some(mine), Some(words)) = (self.as_mut(), words) {
+            mine.take_out(words);
+        }
+        false
+    }
+}
+
+/// A relative year (今年: 0) is replaced by a later layer, and removed whole.
+impl Layer for i32 {
+    fn layer(&mut self, over: Self) {
+        *self = over;
+    }
+    fn take_out(&mut self, _: &Self) -> bool {
+        true
+    }
+}
+
+impl Layer for Limits {
+    fn layer(&mut self, over: Self) {
+        *self = over;
+    }
+    fn take_out(&mut self, _: &Self) -> bool {
+        false
+    }
+}
+
+impl Layer for Placement {
+    fn layer(&mut self, over: Self) {
+        self.before.layer(over.before);
+        self.after.layer(over.after);
+        self.within.layer(over.within);
+    }
+    fn take_out(&mut self, words: &Self) -> bool {
+        self.before.take_out(&words.before);
+        self.after.take_out(&words.after);
+        self.within.take_out(&words.within);
+        false
+    }
+}
+
+/// Kind cues add entries; removing takes the words out of every entry of
+/// the same kind.
+impl Layer for Vec<KindCue> {
+    fn layer(&mut self, over: Self) {
+        self.extend(over);
+    }
+    fn take_out(&mut self, words: &Self) -> bool {
+        for w in words {
+            for mine in self.iter_mut().filter(|m| m.kind == w.kind) {
+                mine.words.take_out(&w.words);
+            }
+        }
+        false
+    }
+}
+
+macro_rules! layer_fields {
+    ($($f:ident),* $(,)?) => {
+        impl Layer for Vocabulary {
+            fn layer(&mut self, over: Self) {
+                $( self.$f.layer(over.$f); )*
+            }
+            fn take_out(&mut self, words: &Self) -> bool {
+                $( self.$f.take_out(&words.$f); )*
+                false
+            }
+        }
+    };
+}
+
+layer_fields!(
+    kinds,
+    frame,
+    bounds,
+    tiers,
+    verbs,
+    periods,
+    relative_years,
+    five_year,
+    links,
+    comparisons,
+    references,
+    asides,
+    noise_lines,
+    watermarks,
+    subareas,
+    units,
+    damaged_units,
+    distributors,
+    time_prepositions,
+    range_words,
+    since,
+    joiners,
+    bases,
+    attributive,
+    not_words,
+    limits,
+);
