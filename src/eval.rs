@@ -1,9 +1,13 @@
 //! Scoring against gold files (shared/gold/GUIDELINES.md).
 //!
 //! A predicted indicator record matches a gold one *loosely* when the doc's
-//! file name, the indicator and the value agree; *strictly* when metric,
-//! unit, kind, year, bound, tier and value_max agree too. Matching is one to
-//! one, in document order. Sections match on doc, level, marker and title.
+//! file name, the indicator and the value agree; *strictly* when every field
+//! the gold gives agrees too: metric, unit, kind, year, period, bound, tier
+//! and value_max. Matching is one to one, in document order. Sections match
+//! on doc, level, marker and title.
+//!
+//! Beside the scores, a report says where to work: per document, and for
+//! each miss the field that was wrong (the *class* of the miss).
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -109,18 +113,33 @@ fn loose(g: &GoldIndicator, p: &Indicator) -> bool {
 }
 
 fn strict(g: &GoldIndicator, p: &Indicator) -> bool {
-    loose(g, p)
-        && g.metric == p.metric
-        && g.unit == p.unit
-        && g.kind == p.kind
-        && g.year == p.year
-        && g.bound == p.bound
-        && g.tier == p.tier
-        && match (g.value_max, p.value_max) {
+    loose(g, p) && wrong_fields(g, p).is_empty()
+}
+
+/// The fields of a loosely matching record that disagree with the gold's.
+pub fn wrong_fields(g: &GoldIndicator, p: &Indicator) -> Vec<&'static str> {
+    let mut out = Vec::new();
+    let mut check = |ok: bool, name| {
+        if !ok {
+            out.push(name);
+        }
+    };
+    check(g.year == p.year, "year");
+    check(g.period.as_ref().is_none_or(|x| *x == p.period), "period");
+    check(g.kind == p.kind, "kind");
+    check(g.tier == p.tier, "tier");
+    check(g.bound == p.bound, "bound");
+    check(g.metric == p.metric, "metric");
+    check(g.unit == p.unit, "unit");
+    check(
+        match (g.value_max, p.value_max) {
             (None, None) => true,
             (Some(a), Some(b)) => same(a, b),
             _ => false,
-        }
+        },
+        "value_max",
+    );
+    out
 }
 
 /// One-to-one matching; returns for each gold record the index of its match.
@@ -140,6 +159,12 @@ pub struct IndicatorReport {
     pub strict: Score,
     pub loose: Score,
     pub per_indicator: BTreeMap<String, (Score, Score)>,
+    /// (strict, loose) by document file name.
+    pub per_doc: BTreeMap<String, (Score, Score)>,
+    /// How many misses of each class: a wrong field (`year`, `kind` …) of a
+    /// record found with the right value, `value missing` (no record with
+    /// the gold's value), `spurious` (a record with no gold value at all).
+    pub classes: BTreeMap<&'static str, usize>,
     /// Gold records with no strict match, with their loose match if any.
     pub misses: Vec<(GoldIndicator, Option<Indicator>)>,
     /// Predicted records with no strict match.
@@ -156,15 +181,46 @@ pub fn score_indicators(gold: &[GoldIndicator], predicted: &[Indicator]) -> Indi
         .collect();
     let s = pair(gold, &pred, |g, p| strict(g, p));
     let l = pair(gold, &pred, |g, p| loose(g, p));
-    let score = |m: &[Option<usize>], keep: &dyn Fn(&str) -> bool| Score {
+    let score_by = |m: &[Option<usize>],
+                    keep_gold: &dyn Fn(&GoldIndicator) -> bool,
+                    keep_pred: &dyn Fn(&Indicator) -> bool| Score {
         matched: gold
             .iter()
             .zip(m)
-            .filter(|(g, m)| m.is_some() && keep(&g.indicator))
+            .filter(|(g, m)| m.is_some() && keep_gold(g))
             .count(),
-        predicted: pred.iter().filter(|p| keep(&p.indicator)).count(),
-        gold: gold.iter().filter(|g| keep(&g.indicator)).count(),
+        predicted: pred.iter().filter(|p| keep_pred(p)).count(),
+        gold: gold.iter().filter(|g| keep_gold(g)).count(),
     };
+    let score = |m: &[Option<usize>], keep: &dyn Fn(&str) -> bool| {
+        score_by(m, &|g| keep(&g.indicator), &|p| keep(&p.indicator))
+    };
+    let mut per_doc = BTreeMap::new();
+    for doc in &docs {
+        let gd = |g: &GoldIndicator| doc_name(&g.doc) == *doc;
+        let pd = |p: &Indicator| doc_name(&p.doc) == *doc;
+        per_doc.insert(
+            doc.to_string(),
+            (score_by(&s, &gd, &pd), score_by(&l, &gd, &pd)),
+        );
+    }
+    let mut classes: BTreeMap<&'static str, usize> = BTreeMap::new();
+    for ((g, s), l) in gold.iter().zip(&s).zip(&l) {
+        match (s, l) {
+            (Some(_), _) => {}
+            (None, Some(i)) => {
+                for f in wrong_fields(g, pred[*i]) {
+                    *classes.entry(f).or_default() += 1;
+                }
+            }
+            (None, None) => *classes.entry("value missing").or_default() += 1,
+        }
+    }
+    let loosely: std::collections::HashSet<usize> = l.iter().flatten().copied().collect();
+    let unpaired = (0..pred.len()).filter(|i| !loosely.contains(i)).count();
+    if unpaired > 0 {
+        classes.insert("spurious", unpaired);
+    }
     let mut per_indicator = BTreeMap::new();
     let ids: std::collections::BTreeSet<&str> = gold
         .iter()
@@ -182,6 +238,8 @@ pub fn score_indicators(gold: &[GoldIndicator], predicted: &[Indicator]) -> Indi
         strict: score(&s, &|_| true),
         loose: score(&l, &|_| true),
         per_indicator,
+        per_doc,
+        classes,
         misses: gold
             .iter()
             .zip(&s)
@@ -276,12 +334,37 @@ pub fn render_indicators(r: &IndicatorReport, verbose: bool) -> String {
             lo.f1()
         );
     }
+    let _ = writeln!(
+        s,
+        "\n{:<40} {:>5} {:>5} {:>9} {:>9}",
+        "document", "gold", "pred", "strict F1", "loose F1"
+    );
+    for (doc, (st, lo)) in &r.per_doc {
+        let _ = writeln!(
+            s,
+            "{doc:<40} {:>5} {:>5} {:>9.3} {:>9.3}",
+            st.gold,
+            st.predicted,
+            st.f1(),
+            lo.f1()
+        );
+    }
+    let _ = writeln!(
+        s,
+        "\nmisses by class (a miss with two wrong fields counts in both):"
+    );
+    if r.classes.is_empty() {
+        let _ = writeln!(s, "  none");
+    }
+    for (class, n) in &r.classes {
+        let _ = writeln!(s, "  {class:<14} {n:>4}");
+    }
     if verbose {
         let _ = writeln!(s, "\nmisses (gold without a strict match):");
         for (g, near) in &r.misses {
             let _ = writeln!(
                 s,
-                "- {} {} {} {} {:?} {:?} {:?} {:?} {:?}  «{}»",
+                "- {} {} {} {} {:?} {:?} {:?} {} {:?} {:?}  «{}»",
                 doc_name(&g.doc),
                 g.indicator,
                 g.value,
@@ -289,23 +372,37 @@ pub fn render_indicators(r: &IndicatorReport, verbose: bool) -> String {
                 g.metric,
                 g.kind,
                 g.year,
+                g.period.as_deref().unwrap_or("?"),
                 g.bound,
                 g.tier,
                 g.quote.as_deref().unwrap_or("")
             );
-            if let Some(p) = near {
-                let _ = writeln!(
-                    s,
-                    "    got: {:?} {} {:?} {:?} {:?} {:?} {} (line {})",
-                    p.metric, p.unit, p.kind, p.year, p.bound, p.tier, p.period, p.line
-                );
+            match near {
+                Some(p) => {
+                    let _ = writeln!(
+                        s,
+                        "    got: {:?} {} {:?} {:?} {} {:?} {:?} (line {}) — wrong: {}",
+                        p.metric,
+                        p.unit,
+                        p.kind,
+                        p.year,
+                        p.period,
+                        p.bound,
+                        p.tier,
+                        p.line,
+                        wrong_fields(g, p).join(", ")
+                    );
+                }
+                None => {
+                    let _ = writeln!(s, "    no record with this value");
+                }
             }
         }
         let _ = writeln!(s, "\nspurious (predicted without a strict match):");
         for p in &r.spurious {
             let _ = writeln!(
                 s,
-                "- {} {} {} {} {:?} {:?} {:?} {:?} {:?} line {} «{}»",
+                "- {} {} {} {} {:?} {:?} {:?} {} {:?} {:?} line {} «{}» {}",
                 doc_name(&p.doc),
                 p.indicator,
                 p.value,
@@ -313,10 +410,12 @@ pub fn render_indicators(r: &IndicatorReport, verbose: bool) -> String {
                 p.metric,
                 p.kind,
                 p.year,
+                p.period,
                 p.bound,
                 p.tier,
                 p.line,
-                p.label
+                p.label,
+                p.text.chars().take(60).collect::<String>()
             );
         }
     }
@@ -401,6 +500,25 @@ mod tests {
         let r = score_indicators(&[gold()], &[pred(Kind::Target), pred(Kind::Target)]);
         assert_eq!((r.strict.matched, r.strict.predicted), (1, 2));
         assert!((r.strict.f1() - 2.0 / 3.0).abs() < 1e-9);
+    }
+
+    #[test]
+    fn misses_are_classed_and_documents_scored() {
+        let mut wrong_year = pred(Kind::Target);
+        wrong_year.year = Some(2023);
+        let mut other = pred(Kind::Target);
+        other.value = 9.0;
+        let r = score_indicators(&[gold()], &[wrong_year, other]);
+        assert_eq!(r.classes.get("year"), Some(&1));
+        assert_eq!(r.classes.get("spurious"), Some(&1));
+        assert_eq!(r.per_doc["a.txt"].1.matched, 1);
+        let r = score_indicators(&[gold()], &[]);
+        assert_eq!(r.classes.get("value missing"), Some(&1));
+        // A period is part of a strict match.
+        let mut five = pred(Kind::Target);
+        five.period = "5y".into();
+        let r = score_indicators(&[gold()], &[five]);
+        assert_eq!((r.strict.matched, r.classes.get("period")), (0, Some(&1)));
     }
 
     #[test]
