@@ -13,6 +13,7 @@
 //! ```
 
 pub mod batch;
+pub mod clean;
 pub mod decode;
 pub mod eval;
 pub mod explain;
@@ -151,11 +152,11 @@ pub fn process(
     Ok(out)
 }
 
-/// The text as the rules see it: normalised, then cleaned by the pack
-/// (noise lines, watermarks, lines broken inside a phrase).
+/// The text as the rules see it: normalised, then cleaned of what the pack
+/// calls noise (damage, page furniture, watermarks, broken lines).
 pub fn normalised<'a>(pack: &RulePack, text: &'a str) -> normalise::Normalised<'a> {
     let mut norm = normalise::Normalised::new(text);
-    pack.clean(&mut norm);
+    clean::clean(&pack.noise, &mut norm);
     norm
 }
 

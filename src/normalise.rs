@@ -94,7 +94,18 @@ impl<'a> Normalised<'a> {
     /// boundaries): watermarks, line breaks inside a phrase. What remains
     /// still maps back to the original.
     pub fn remove(&mut self, ranges: &[(usize, usize)]) {
-        if ranges.is_empty() {
+        let edits: Vec<(usize, usize, &str)> = ranges.iter().map(|&(s, e)| (s, e, "")).collect();
+        self.replace(&edits);
+    }
+
+    /// Replace byte ranges of the normalised text (sorted, disjoint, on char
+    /// boundaries) by other text: damage a site did (`_M_M_` for `%`, the
+    /// text `\r\n` for a line break). A replacement maps back onto the
+    /// range it replaced: its last character onto the range's last, the
+    /// others onto its first, so that a span ending in it ends where the
+    /// range did.
+    pub fn replace(&mut self, edits: &[(usize, usize, &str)]) {
+        if edits.is_empty() {
             return;
         }
         // Sized up front: grown piece by piece, a large text is copied many times.
@@ -102,29 +113,41 @@ impl<'a> Normalised<'a> {
         let old = std::mem::replace(&mut self.text, String::with_capacity(len));
         let anchors = std::mem::replace(&mut self.anchors, Vec::with_capacity(n));
         let map = |at: usize| map_with(&anchors, at, self.original.len());
-        let mut kept = Vec::new();
         let mut from = 0;
-        for &(s, e) in ranges {
-            if s > from {
-                kept.push((from, s));
+        let keep = |this: &mut Self, a: usize, b: usize| {
+            if a >= b {
+                return;
             }
-            from = from.max(e);
-        }
-        if from < old.len() {
-            kept.push((from, old.len()));
-        }
-        for (a, b) in kept {
-            let q = self.text.len();
-            self.anchor(q, map(a));
+            let q = this.text.len();
+            this.anchor(q, map(a));
             // The anchors inside (a, b), found by binary search: a report
             // may have thousands of anchors and hundreds of kept pieces.
             let inside = anchors.partition_point(|&(n, _)| n as usize <= a)
                 ..anchors.partition_point(|&(n, _)| (n as usize) < b);
             for &(n, o) in &anchors[inside] {
-                self.anchor(q + (n as usize - a), o as usize);
+                this.anchor(q + (n as usize - a), o as usize);
             }
-            self.text.push_str(&old[a..b]);
+            this.text.push_str(&old[a..b]);
+        };
+        for &(s, e, with) in edits {
+            if s < from {
+                continue;
+            }
+            keep(self, from, s);
+            if !with.is_empty() {
+                let last_char = old[s..e]
+                    .char_indices()
+                    .next_back()
+                    .map_or(s, |(i, _)| s + i);
+                let n = with.chars().count();
+                for (k, c) in with.chars().enumerate() {
+                    let at = if k + 1 == n { last_char } else { s };
+                    self.push(c, map(at));
+                }
+            }
+            from = e;
         }
+        keep(self, from, old.len());
     }
 
     fn anchor(&mut self, at: usize, origin: usize) {
@@ -506,6 +529,20 @@ mod tests {
         assert_eq!(n.text, "增长5%");
         let (os, oe) = n.original_span(6, 8);
         assert_eq!(&src[os..oe], "5%");
+    }
+
+    #[test]
+    fn replaced_ranges_map_onto_what_they_replaced() {
+        let src = "增长13.3_M_M_\\r\\n二、";
+        let mut n = Normalised::new(src);
+        let pct = n.text.find('_').unwrap();
+        let nl = n.text.find('\\').unwrap();
+        n.replace(&[(pct, pct + 5, "%"), (nl, nl + 4, "\n")]);
+        assert_eq!(n.text, "增长13.3%\n二、");
+        let (s, e) = n.original_span(n.text.find('1').unwrap(), n.text.find('\n').unwrap());
+        assert_eq!(&src[s..e], "13.3_M_M_");
+        let two = n.text.find('二').unwrap();
+        assert_eq!(&src[n.original_offset(two)..], "二、");
     }
 
     #[test]

@@ -754,6 +754,8 @@ mod tests {
         assert_eq!(heading("二十、其他"), Some((1, "二十、".len())));
         assert_eq!(heading("2.5亿元"), None);
         assert_eq!(heading("一是搭建"), None);
+        assert_eq!(heading("三、 2012年工作安排"), Some((1, "三、".len())));
+        assert_eq!(heading("一、二、三产业增加值分别增长"), None);
     }
 
     #[test]

@@ -719,6 +719,19 @@ fn compile(
     };
     let noise_list = patterns_of(&vocab.noise_lines);
     let watermark_list = patterns_of(&vocab.watermarks);
+    let replacement_patterns: Vec<Option<String>> = vocab
+        .replacements
+        .iter()
+        .flatten()
+        .map(|r| patterns_of(&Some(vec![r.pattern.clone()])).pop())
+        .collect();
+    let replacements: Vec<(regex::Regex, String)> = vocab
+        .replacements
+        .iter()
+        .flatten()
+        .zip(replacement_patterns)
+        .filter_map(|(r, p)| Some((regex::Regex::new(&p?).ok()?, r.with.clone())))
+        .collect();
     // Patterns that compile one by one may still be too big together.
     let mut too_big = |key: &str, e: regex::Error| {
         let src = sources
@@ -804,8 +817,11 @@ fn compile(
             .map(|(w, y)| (norm(w), *y))
             .collect(),
         unit_class: invert(&vocab.units),
-        noise_lines,
-        watermarks,
+        noise: super::Noise {
+            lines: noise_lines,
+            watermarks,
+            replacements,
+        },
         limits: vocab.limits.unwrap_or(Limits {
             max_gap: 4,
             max_inherit: 1,

@@ -17,10 +17,9 @@ pub use check::RuleWarning;
 pub use load::{MAX_RULE_FILE, RuleError, RuleErrors, RuleSource, schema_json};
 pub use schema::{
     CueScope, Distribution, Example, Expected, IndicatorRule, KindCue, Limits, PercentMeaning,
-    Placement, RuleFile, VerbClass, Vocabulary,
+    Placement, Replacement, RuleFile, VerbClass, Vocabulary,
 };
 
-use crate::normalise::Normalised;
 use crate::record::{Bound, Kind, Tier};
 
 /// Page furniture (a source bar, a caption, a URL) is a short line; longer
@@ -43,6 +42,18 @@ pub enum Role {
     Reference,
     Aside,
     Subarea,
+}
+
+/// The damage and page furniture the clean stage takes out, compiled.
+#[derive(Debug)]
+pub struct Noise {
+    /// Lines of page furniture (tested on lines of at most
+    /// [`NOISE_LINE_MAX`] bytes).
+    pub lines: regex::RegexSet,
+    /// Text a site inserts into sentences.
+    pub watermarks: Option<regex::Regex>,
+    /// Damage to undo: each pattern and what it stands for.
+    pub replacements: Vec<(regex::Regex, String)>,
 }
 
 /// One indicator rule, ready to use.
@@ -88,8 +99,8 @@ pub struct RulePack {
     periods: HashMap<String, String>,
     relative_years: HashMap<String, i32>,
     unit_class: HashMap<String, String>,
-    noise_lines: regex::RegexSet,
-    watermarks: Option<regex::Regex>,
+    /// What the clean stage undoes (see [`crate::clean`]).
+    pub noise: Noise,
     pub limits: Limits,
     /// The inline examples, for `zhibiao rules test`.
     pub examples: Vec<RuleExample>,
@@ -285,29 +296,6 @@ impl RulePack {
     pub fn relative_year(&self, word: &str) -> Option<i32> {
         self.relative_years.get(word).copied()
     }
-    /// Blank the noise lines of a normalised text, remove watermarks, and
-    /// join lines broken inside a phrase.
-    pub fn clean(&self, norm: &mut Normalised<'_>) {
-        let text = &norm.text;
-        let mut drop: Vec<(usize, usize)> = Vec::new();
-        let mut start = 0;
-        while start < text.len() {
-            let end =
-                memchr::memchr(b'\n', &text.as_bytes()[start..]).map_or(text.len(), |p| start + p);
-            let len = end - start;
-            if len > 0 && len <= NOISE_LINE_MAX && self.noise_lines.is_match(&text[start..end]) {
-                drop.push((start, end));
-            }
-            start = end + 1;
-        }
-        if let Some(w) = &self.watermarks {
-            drop.extend(w.find_iter(text).map(|m| (m.start(), m.end())));
-        }
-        drop.sort_unstable();
-        norm.remove(&drop);
-        norm.join_broken_lines();
-    }
-
     pub fn unit_class(&self, unit: &str) -> Option<&str> {
         self.unit_class.get(unit).map(String::as_str)
     }

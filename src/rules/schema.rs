@@ -209,6 +209,10 @@ pub struct Vocabulary {
     /// (公号“…”整理编辑); removed before matching.
     #[serde(default)]
     pub watermarks: Option<Vec<String>>,
+    /// Damage a site did to the text, undone before matching: a `%` written
+    /// as `_M_M_`, line breaks written out as the text `\r\n`.
+    #[serde(default)]
+    pub replacements: Option<Vec<Replacement>>,
     /// Words naming a part of the region (开发区, 县城): a name later in the
     /// same clause is about that part, not the region.
     #[serde(default)]
@@ -252,6 +256,16 @@ pub struct Vocabulary {
     pub not_words: Option<Vec<String>>,
     #[serde(default)]
     pub limits: Option<Limits>,
+}
+
+/// A regular expression (over normalised text) and what its matches stand
+/// for.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Replacement {
+    pub pattern: String,
+    /// The text a match is read as (may be empty, or a line break).
+    pub with: String,
 }
 
 /// Qualifier words by where they stand around the amount.
@@ -420,6 +434,20 @@ impl Layer for Placement {
     }
 }
 
+/// Replacements add entries; removing takes out those of the same pattern.
+impl Layer for Vec<Replacement> {
+    fn layer(&mut self, over: Self) {
+        for r in over {
+            self.retain(|m| m.pattern != r.pattern);
+            self.push(r);
+        }
+    }
+    fn take_out(&mut self, words: &Self) -> bool {
+        self.retain(|m| !words.iter().any(|w| w.pattern == m.pattern));
+        false
+    }
+}
+
 /// Kind cues add entries; removing takes the words out of every entry of
 /// the same kind.
 impl Layer for Vec<KindCue> {
@@ -465,6 +493,7 @@ layer_fields!(
     asides,
     noise_lines,
     watermarks,
+    replacements,
     subareas,
     units,
     damaged_units,
