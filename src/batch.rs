@@ -325,7 +325,7 @@ pub fn disk_size(inputs: &[Input], filter: &Filter) -> u64 {
 }
 
 /// Process every document of `inputs` with `pack`. `finish` turns each
-/// extraction into what the caller keeps (encoded records, say) on the
+/// extraction (and the document's name) into what the caller keeps (encoded records, say) on the
 /// worker that made it, so that the work and the freeing of a document's
 /// records are spread over the pool; `done` is called once per document,
 /// in input order, by whichever worker finds the next document ready (no
@@ -334,7 +334,7 @@ pub fn run<T: Send>(
     pack: &RulePack,
     inputs: Vec<Input>,
     opts: &Options,
-    finish: impl Fn(Extraction) -> T + Sync,
+    finish: impl Fn(&str, Extraction) -> T + Sync,
     done: impl FnMut(Done<T>) -> io::Result<()> + Send,
 ) -> io::Result<()> {
     let in_flight = opts.in_flight.max(2);
@@ -395,7 +395,7 @@ pub fn run<T: Send>(
                         match result {
                             Ok(mut x) => {
                                 let diagnostics = std::mem::take(&mut x.diagnostics);
-                                (Ok(finish(x)), diagnostics)
+                                (Ok(finish(&doc.name, x)), diagnostics)
                             }
                             Err(e) => (Err(e), Vec::new()),
                         }

@@ -18,6 +18,28 @@ pub fn explain(pack: &RulePack, doc: &str, text: &str, line: Option<usize>) -> S
     let norm = crate::normalised(pack, text);
     let lines = LineIndex::new(text);
     let mut s = String::new();
+    let d = out.document.record(doc);
+    let at = |l: Option<usize>| {
+        l.map_or_else(|| "not from the text".to_string(), |l| format!("line {l}"))
+    };
+    let _ = writeln!(
+        s,
+        "document: type {} ({}); year {} ({}, {}); date {}",
+        serde_json::to_value(d.doc_type)
+            .map_or_else(|_| "?".into(), |v| v.as_str().unwrap_or("?").to_string()),
+        at(d.type_line),
+        d.year.map_or("unknown".into(), |y| y.to_string()),
+        d.year_source
+            .map_or("nothing settles it".into(), |y| format!(
+                "from the {}",
+                serde_json::to_value(y)
+                    .ok()
+                    .and_then(|v| v.as_str().map(str::to_string))
+                    .unwrap_or_default()
+            )),
+        at(d.year_line),
+        d.date.as_deref().unwrap_or("unknown"),
+    );
     let mut start = 0;
     let n = &norm.text;
     while start <= n.len() {
@@ -63,7 +85,9 @@ pub fn explain(pack: &RulePack, doc: &str, text: &str, line: Option<usize>) -> S
                 .filter_map(|t| {
                     let w = &nline[t.start..t.end];
                     match &t.kind {
-                        TokenKind::Year(y) | TokenKind::Date(y) => Some(format!("{w} (year {y})")),
+                        TokenKind::Year(y) | TokenKind::Date(parse::Date { year: y, .. }) => {
+                            Some(format!("{w} (year {y})"))
+                        }
                         TokenKind::Period(p) => Some(format!("{w} (period {p})")),
                         TokenKind::RelYear(_) => Some(format!("{w} (relative year)")),
                         TokenKind::PlanSpan(e) => Some(format!("{w} (five-year plan to {e})")),

@@ -15,6 +15,7 @@
 pub mod batch;
 pub mod clean;
 pub mod decode;
+pub mod document;
 pub mod eval;
 pub mod explain;
 pub mod link;
@@ -25,12 +26,17 @@ pub mod parse;
 pub mod record;
 pub mod rules;
 
-pub use record::{Bound, Diagnostic, Indicator, Kind, Metric, Section, Severity, Span, Tier};
+pub use document::{Document, Given};
+pub use record::{
+    Bound, Diagnostic, DocType, Indicator, Kind, Metric, Section, Severity, Span, Tier, YearSource,
+};
 pub use rules::{RuleError, RuleErrors, RulePack, RuleSource};
 
 /// What one document gave.
 #[derive(Debug, Default, Clone)]
 pub struct Extraction {
+    /// What the document says about itself (title, type, date, year).
+    pub document: Document,
     pub indicators: Vec<Indicator>,
     pub sections: Vec<Section>,
     pub diagnostics: Vec<Diagnostic>,
@@ -39,14 +45,20 @@ pub struct Extraction {
 /// Extract indicator and section records from one decoded document.
 /// `doc` is the name records carry; `text` is the decoded UTF-8 text.
 pub fn extract(pack: &RulePack, doc: &str, text: &str) -> Extraction {
-    run(pack, doc, text, None)
+    run(pack, doc, text, &Given::default(), None)
+}
+
+/// Like [`extract`], with what the caller knows of the document (its year
+/// from the command line or a manifest), which wins over the text.
+pub fn extract_with(pack: &RulePack, doc: &str, text: &str, given: &Given) -> Extraction {
+    run(pack, doc, text, given, None)
 }
 
 /// Like [`extract`], and also why each indicator record came out as it did
 /// (one `Why` per record, in order).
 pub fn extract_explained(pack: &RulePack, doc: &str, text: &str) -> (Extraction, Vec<link::Why>) {
     let why = std::cell::RefCell::new(Vec::new());
-    let out = run(pack, doc, text, Some(&why));
+    let out = run(pack, doc, text, &Given::default(), Some(&why));
     (out, why.into_inner())
 }
 
@@ -54,10 +66,12 @@ fn run(
     pack: &RulePack,
     doc: &str,
     text: &str,
+    given: &Given,
     why: Option<&std::cell::RefCell<Vec<link::Why>>>,
 ) -> Extraction {
     let norm = normalised(pack, text);
     let lines = LineIndex::new(text);
+    let document = Document::read(pack, doc, &norm, &lines, given);
     let headings = outline::headings(&norm);
     let sections = headings
         .iter()
@@ -82,12 +96,14 @@ fn run(
         why,
         pack,
         doc,
+        document: &document,
         original: text,
         norm: &norm,
         headings: &headings,
         lines: &lines,
     };
     link::link(&cx, &mut out.indicators, &mut out.diagnostics);
+    out.document = document;
     out
 }
 
@@ -103,6 +119,17 @@ pub fn process(
     name: &str,
     bytes: &[u8],
     encoding: Option<&str>,
+) -> Result<Extraction, Diagnostic> {
+    process_with(pack, name, bytes, encoding, &Given::default())
+}
+
+/// Like [`process`], with what the caller knows of the document.
+pub fn process_with(
+    pack: &RulePack,
+    name: &str,
+    bytes: &[u8],
+    encoding: Option<&str>,
+    given: &Given,
 ) -> Result<Extraction, Diagnostic> {
     let diagnostic = |severity, code: &str, message: String| Diagnostic {
         doc: name.to_string(),
@@ -120,7 +147,7 @@ pub fn process(
         };
         diagnostic(Severity::Error, code, e.to_string())
     })?;
-    let mut out = extract(pack, name, &decoded.text);
+    let mut out = extract_with(pack, name, &decoded.text, given);
     let how = if decoded.html {
         format!("read as {} (HTML, visible text)", decoded.encoding)
     } else {

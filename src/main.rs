@@ -1,5 +1,6 @@
 //! The `zhibiao` command line: a thin layer over the library.
 
+use std::borrow::Cow;
 use std::io::{self, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -27,6 +28,8 @@ enum Command {
     Extract(Run),
     /// Section records (the numbered outline) of the reports.
     Outline(Run),
+    /// Document records: what each report says about itself (title, type, date, year).
+    Docs(Run),
     /// Precision / recall / F1 of extract (and outline) against gold JSONL.
     Eval {
         /// Gold file of indicator or section records (repeatable).
@@ -137,7 +140,7 @@ fn broken_pipe(e: &anyhow::Error) -> bool {
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     if matches!(
         cli.command,
-        Command::Extract(_) | Command::Outline(_) | Command::Eval { .. }
+        Command::Extract(_) | Command::Outline(_) | Command::Docs(_) | Command::Eval { .. }
     ) {
         // The engine's tables are built while the rules load.
         std::thread::spawn(zhibiao::prepare);
@@ -147,13 +150,25 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let Some(pack) = load_pack(&r.rules.rules, r.rules.no_default_rules) else {
                 return Ok(ExitCode::from(2));
             };
-            cli::batch::write(&pack, &r.batch, &r.output, |x| &x.indicators)
+            cli::batch::write(&pack, &r.batch, &r.output, |_, x| {
+                Cow::Borrowed(&x.indicators)
+            })
         }
         Command::Outline(r) => {
             let Some(pack) = load_pack(&r.rules.rules, r.rules.no_default_rules) else {
                 return Ok(ExitCode::from(2));
             };
-            cli::batch::write(&pack, &r.batch, &r.output, |x| &x.sections)
+            cli::batch::write(&pack, &r.batch, &r.output, |_, x| {
+                Cow::Borrowed(&x.sections)
+            })
+        }
+        Command::Docs(r) => {
+            let Some(pack) = load_pack(&r.rules.rules, r.rules.no_default_rules) else {
+                return Ok(ExitCode::from(2));
+            };
+            cli::batch::write(&pack, &r.batch, &r.output, |doc, x| {
+                Cow::Owned(vec![x.document.record(doc)])
+            })
         }
         Command::Eval {
             gold,

@@ -85,6 +85,11 @@ impl<'a> Normalised<'a> {
         (s, (o + len).max(s))
     }
 
+    /// The text as written, that offsets map back into.
+    pub fn original_text(&self) -> &'a str {
+        self.original
+    }
+
     /// Original byte offset of a normalised byte offset (for line numbers).
     pub fn original_offset(&self, at: usize) -> usize {
         self.map(at)

@@ -7,7 +7,7 @@ use std::io;
 
 use serde::Serialize;
 
-use crate::record::{Indicator, Section};
+use crate::record::{DocumentRecord, Indicator, Section};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
 pub enum Format {
@@ -98,6 +98,35 @@ impl Row for Section {
             self.line.to_string(),
             self.span.0.to_string(),
             self.span.1.to_string(),
+        ]
+    }
+}
+
+impl Row for DocumentRecord {
+    const HEADER: &'static [&'static str] = &[
+        "doc",
+        "title",
+        "title_line",
+        "type",
+        "type_line",
+        "date",
+        "date_line",
+        "year",
+        "year_source",
+        "year_line",
+    ];
+    fn row(&self) -> Vec<String> {
+        vec![
+            self.doc.clone(),
+            self.title.clone().unwrap_or_default(),
+            opt(&self.title_line),
+            name(&self.doc_type),
+            opt(&self.type_line),
+            self.date.clone().unwrap_or_default(),
+            opt(&self.date_line),
+            opt(&self.year),
+            self.year_source.as_ref().map(name).unwrap_or_default(),
+            opt(&self.year_line),
         ]
     }
 }

@@ -70,6 +70,71 @@ pub enum Tier {
     Strive,
 }
 
+/// What kind of document a report is.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Default,
+    Serialize,
+    Deserialize,
+    schemars::JsonSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum DocType {
+    /// 政府工作报告
+    Gwr,
+    /// 国民经济和社会发展计划执行情况与计划草案的报告
+    Plan,
+    /// 预算执行情况报告
+    Budget,
+    /// 统计公报
+    Tjgb,
+    /// 讲话
+    Speech,
+    /// 新闻发布会
+    Presser,
+    /// 经济运行分析
+    Analysis,
+    #[default]
+    Other,
+}
+
+impl DocType {
+    /// Whether the document is delivered early in its year, reviewing the
+    /// year before and planning its own (a work report, a plan, a budget, a
+    /// speech at the year's economic conference); a bulletin, an analysis,
+    /// a press release is about its own year.
+    /// A document of unknown type is taken for a report.
+    pub fn looks_back(self) -> bool {
+        !matches!(self, DocType::Tjgb | DocType::Analysis | DocType::Presser)
+    }
+}
+
+/// Where a document's year was read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum YearSource {
+    /// The title (2026年吉林省政府工作报告).
+    Title,
+    /// The date the report was given or published.
+    Date,
+    /// The text: the year it plans or reviews, the plan period it closes,
+    /// the latest year it reviews.
+    Text,
+    /// The file name (an archive's 2012-gwr.txt).
+    Path,
+    /// A manifest of metadata (--meta).
+    Manifest,
+    /// The user (--year).
+    Option,
+}
+
 /// `[start, end)` byte offsets into the decoded UTF-8 text of a document.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Span(pub usize, pub usize);
@@ -111,6 +176,27 @@ pub struct Section {
     pub title: String,
     pub line: usize,
     pub span: Span,
+}
+
+/// What a document says about itself (`zhibiao docs`): each field with the
+/// line it was read from, or null.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DocumentRecord {
+    pub doc: String,
+    /// The title line as written.
+    pub title: Option<String>,
+    pub title_line: Option<usize>,
+    #[serde(rename = "type")]
+    pub doc_type: DocType,
+    pub type_line: Option<usize>,
+    /// The date it was delivered (or published), ISO 8601.
+    pub date: Option<String>,
+    pub date_line: Option<usize>,
+    /// The document's own year (a 2026 work report's, a bulletin's
+    /// statistical year), and where it was read.
+    pub year: Option<i32>,
+    pub year_source: Option<YearSource>,
+    pub year_line: Option<usize>,
 }
 
 /// Something worth telling the user that is not a record: a figure whose

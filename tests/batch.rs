@@ -335,7 +335,7 @@ fn a_panic_on_one_document_is_reported_and_the_batch_goes_on() {
         ..Default::default()
     };
     let mut seen = Vec::new();
-    let finish = |x: zhibiao::Extraction| {
+    let finish = |_: &str, x: zhibiao::Extraction| {
         assert!(!x.indicators.is_empty(), "no figures here");
         x.indicators.len()
     };

@@ -133,7 +133,7 @@ fn run<T: Send>(
     args: &BatchArgs,
     resume_from: Option<ResumePoint>,
     skip: Vec<PathBuf>,
-    finish: impl Fn(Extraction) -> T + Sync,
+    finish: impl Fn(&str, Extraction) -> T + Sync,
     mut each: impl FnMut(&Done<T>) -> io::Result<usize> + Send,
 ) -> anyhow::Result<Tally> {
     let inputs = args.inputs()?;
@@ -225,11 +225,11 @@ fn run<T: Send>(
 
 /// extract / outline: records of each document to the output, a document
 /// at a time.
-pub fn write<R: Row>(
+pub fn write<R: Row + Clone>(
     pack: &RulePack,
     args: &BatchArgs,
     out_args: &OutputArgs,
-    records: impl Fn(&Extraction) -> &[R] + Sync,
+    records: impl for<'x> Fn(&str, &'x Extraction) -> std::borrow::Cow<'x, [R]> + Sync,
 ) -> anyhow::Result<ExitCode> {
     let (mut out, mut encoder, resume_from) = open_output(out_args)?;
     let mut diags = match &out_args.diagnostics {
@@ -244,7 +244,7 @@ pub fn write<R: Row>(
         .collect();
     let mut buf = Vec::new();
     let format = out_args.format;
-    let encode = |x: Extraction| Encoded::new(format, records(&x));
+    let encode = |doc: &str, x: Extraction| Encoded::new(format, &records(doc, &x));
     let tally = run(pack, args, resume_from.clone(), skip, encode, |done| {
         if let Some(d) = diags.as_mut() {
             let list: &[Diagnostic] = match &done.result {
@@ -339,7 +339,7 @@ pub fn collect(
         args,
         None,
         Vec::new(),
-        |x| x,
+        |_, x| x,
         |done| {
             let Ok(x) = &done.result else { return Ok(0) };
             ind.extend(x.indicators.iter().cloned());

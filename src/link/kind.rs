@@ -42,9 +42,10 @@ impl Sentence<'_> {
         if let Some((k, word)) = strong {
             return (k, format!("cue word `{word}` before the figure"));
         }
-        if let (Some(y), Some(r)) = (year, state.time.report_year) {
-            let why = format!("its year {y} against the report's year {r}");
-            return (if y >= r { Kind::Target } else { Kind::Actual }, why);
+        // A year after the one the report reviews is a goal's.
+        if let (Some(y), Some(r)) = (year, state.time.review_year) {
+            let why = format!("its year {y} against the year the report reviews, {r}");
+            return (if y > r { Kind::Target } else { Kind::Actual }, why);
         }
         match (state.frame, weak) {
             (Frame::Future, _) => (Kind::Target, "plan part of the report".into()),

@@ -18,7 +18,6 @@ mod tier;
 mod time;
 
 pub use emit::TEXT_WINDOW;
-pub use time::{ReportTime, report_time};
 
 use crate::normalise::Normalised;
 use crate::outline::Heading;
@@ -32,6 +31,8 @@ use time::{Frame, State, TimeState};
 pub struct DocContext<'a> {
     pub pack: &'a RulePack,
     pub doc: &'a str,
+    /// What the document says about itself: its year above all.
+    pub document: &'a crate::Document,
     pub original: &'a str,
     pub norm: &'a Normalised<'a>,
     pub headings: &'a [Heading],
@@ -66,17 +67,19 @@ pub fn link(cx: &DocContext<'_>, out: &mut Vec<Indicator>, diagnostics: &mut Vec
     let pack = cx.pack;
     let headings = time::heading_time(cx);
     let text = cx.norm.text.as_str();
-    let mut report = report_time(text, &pack.grammar_words);
-    if report.report_year.is_none() {
-        report.report_year = plan_year(pack, text);
-    }
+    let d = cx.document;
     let mut state = State {
-        time: report,
+        time: time::ReportTime {
+            plan_year: d.plan_year(),
+            review_year: d.review_year(),
+            this_year: d.this_year(),
+            looks_back: d.doc_type.value.looks_back(),
+        },
         frame: Frame::Unknown,
         next_heading: 0,
         stack: [None; 4],
     };
-    if state.time.report_year.is_some() {
+    if state.time.plan_year.is_some() {
         state.frame = Frame::Past;
     }
 
@@ -118,7 +121,7 @@ pub fn link(cx: &DocContext<'_>, out: &mut Vec<Indicator>, diagnostics: &mut Vec
             state.advance(cx, &headings, line_start + range.0);
             let sentence = Sentence::new(
                 pack,
-                state.time.date_year,
+                state.time.this_year,
                 line,
                 line_start,
                 range,
@@ -144,37 +147,11 @@ pub fn link(cx: &DocContext<'_>, out: &mut Vec<Indicator>, diagnostics: &mut Vec
                     sentence.emit(&at, &lists[linked.list], &linked, out);
                 }
             }
-            paragraph = sentence.paragraph_time(pack, state.time.date_year, paragraph);
+            paragraph = sentence.paragraph_time(pack, state.time.this_year, paragraph);
         }
         state.advance(cx, &headings, line_end);
         line_start = line_end + 1;
     }
-}
-
-/// An undated report's year: the year of its first plan statement
-/// (2025年主要预期目标是…), so that the review before it is read as the year
-/// before.
-fn plan_year(pack: &RulePack, text: &str) -> Option<i32> {
-    text.split('\n')
-        .filter(|l| pack.may_hold_frame(l))
-        .find_map(|line| {
-            let frames: Vec<CueHit> = pack
-                .find_cues(line)
-                .into_iter()
-                .filter(|c| pack.is_frame(c))
-                .collect();
-            parse::sentences(line)
-                .into_iter()
-                .filter(|&(s, e, _)| frames.iter().any(|c| c.start >= s && c.end <= e))
-                .find_map(|(s, e, _)| {
-                    parse::tokens(&line[s..e], &pack.grammar_words)
-                        .into_iter()
-                        .find_map(|t| match t.kind {
-                            TokenKind::Year(y) => Some(y),
-                            _ => None,
-                        })
-                })
-        })
 }
 
 /// Figures whose digits the source dropped become `damaged_number`

@@ -16,60 +16,17 @@ pub(super) enum Frame {
     Future,
 }
 
-/// What a document knows about its own time.
+/// The years a document's figures fall back on (see [`crate::Document`]).
 #[derive(Debug, Clone, Copy, Default)]
-pub struct ReportTime {
-    /// The year the report is about to plan (the year of its date, or of
-    /// its title).
-    pub report_year: Option<i32>,
-    /// The year of the date the report was given, for 今年 / 去年.
-    pub date_year: Option<i32>,
-}
-
-/// The report's own year: the first full date near the top, else the
-/// latest year in its title line.
-pub fn report_time(text: &str, words: &parse::Words) -> ReportTime {
-    // A title and a date line are short lines with a year; paragraphs are
-    // not worth the grammar's time here.
-    let mut lines = text
-        .lines()
-        .filter(|l| !l.trim().is_empty())
-        .take(15)
-        .map(|l| {
-            if l.len() <= 300 && l.contains('年') {
-                l
-            } else {
-                ""
-            }
-        });
-    let title = lines
-        .next()
-        .map(|l| parse::tokens(l, words))
-        .unwrap_or_default();
-    // Below the title, only a date is looked for.
-    let date = std::iter::once(title.clone())
-        .chain(
-            lines
-                .filter(|l| parse::may_hold_time(l, words))
-                .map(|l| parse::tokens(l, words)),
-        )
-        .flatten()
-        .find_map(|t| match t.kind {
-            TokenKind::Date(y) => Some(y),
-            _ => None,
-        });
-    let title_year = title
-        .iter()
-        .filter_map(|t| match t.kind {
-            TokenKind::Year(y) | TokenKind::Date(y) => Some(y),
-            TokenKind::YearRange(_, b) => Some(b),
-            _ => None,
-        })
-        .max();
-    ReportTime {
-        report_year: date.or(title_year),
-        date_year: date,
-    }
+pub(super) struct ReportTime {
+    /// The year its plan part is about.
+    pub(super) plan_year: Option<i32>,
+    /// The year its review part is about.
+    pub(super) review_year: Option<i32>,
+    /// The year 今年 means (去年 is the one before).
+    pub(super) this_year: Option<i32>,
+    /// A work report: it reviews the year before the one it plans.
+    pub(super) looks_back: bool,
 }
 
 /// The year and period each heading's title names, by heading.
@@ -86,7 +43,7 @@ pub(super) fn heading_time(cx: &DocContext<'_>) -> HeadingTime {
             }
             let toks = parse::tokens(title, words);
             let year = toks.iter().find_map(|t| match t.kind {
-                TokenKind::Year(y) | TokenKind::Date(y) => Some(y),
+                TokenKind::Year(y) | TokenKind::Date(parse::Date { year: y, .. }) => Some(y),
                 _ => None,
             });
             let period = toks.iter().find_map(|t| match &t.kind {
@@ -115,7 +72,7 @@ impl State {
             let level = usize::from(h.level.clamp(1, 4)) - 1;
             self.stack[level] = Some(self.next_heading);
             self.stack[level + 1..].fill(None);
-            if let (Some(y), Some(r)) = (headings[self.next_heading].0, self.time.report_year) {
+            if let (Some(y), Some(r)) = (headings[self.next_heading].0, self.time.plan_year) {
                 self.frame = if y >= r { Frame::Future } else { Frame::Past };
             }
             self.next_heading += 1;
@@ -133,10 +90,14 @@ impl State {
             TokenKind::Year(y) => Some(y),
             _ => None,
         });
-        match (year, self.time.report_year) {
+        match (year, self.time.plan_year) {
             (Some(y), Some(r)) if y < r => return,
             // An undated report: its plan year is the report's year.
-            (Some(y), None) => self.time.report_year = Some(y),
+            (Some(y), None) => {
+                self.time.plan_year = Some(y);
+                self.time.review_year = Some(if self.time.looks_back { y - 1 } else { y });
+                self.time.this_year.get_or_insert(y);
+            }
             _ => {}
         }
         self.frame = Frame::Future;
@@ -179,17 +140,17 @@ impl TimeState {
     pub(super) fn take(
         &mut self,
         pack: &RulePack,
-        date_year: Option<i32>,
+        this_year: Option<i32>,
         t: &Token,
         in_sentence: bool,
     ) {
         match &t.kind {
-            TokenKind::Year(y) | TokenKind::Date(y) => {
+            TokenKind::Year(y) | TokenKind::Date(parse::Date { year: y, .. }) => {
                 self.year = Some(*y);
                 self.five_year = false;
             }
             TokenKind::RelYear(w) => {
-                if let (Some(d), Some(off)) = (date_year, pack.relative_year(w)) {
+                if let (Some(d), Some(off)) = (this_year, pack.relative_year(w)) {
                     self.year = Some(d + off);
                 }
             }
@@ -231,8 +192,8 @@ impl Sentence<'_> {
         let mut in_clause = TimeState::default();
         for t in self.tokens_in(clause, pos).iter().filter(|t| t.end <= pos) {
             if !self.after_comparison(pack, clause, t.start) {
-                time.take(pack, state.time.date_year, t, true);
-                in_clause.take(pack, state.time.date_year, t, true);
+                time.take(pack, state.time.this_year, t, true);
+                in_clause.take(pack, state.time.this_year, t, true);
             }
         }
         // A five-year span: anywhere in the sentence for a change over it
@@ -249,23 +210,21 @@ impl Sentence<'_> {
             in_clause.five_year || cue_from(clause)
         };
         let (h_year, h_period) = state.heading_time(headings);
-        let why = match (time.year, h_year, state.time.report_year) {
+        let why = match (time.year, h_year, state.time.plan_year) {
             (Some(_), _, _) => "a year in the sentence or opening a clause of its paragraph",
             (None, Some(_), _) => "the year in the enclosing heading",
             (None, None, Some(_)) if state.frame == Frame::Future => {
                 "the report's plan year (plan part of the report)"
             }
-            (None, None, Some(_)) => "the year before the report's (review part of the report)",
+            (None, None, Some(_)) => "the year the report reviews (review part of the report)",
             (None, None, None) => "no year in the text and none inferable",
         };
         let explicit_year = time.year.or(h_year);
-        let frame_year = state.time.report_year.map(|r| {
-            if state.frame == Frame::Future {
-                r
-            } else {
-                r - 1
-            }
-        });
+        let frame_year = if state.frame == Frame::Future {
+            state.time.plan_year
+        } else {
+            state.time.review_year
+        };
         let period = if time.five_year {
             "5y".to_string()
         } else {

@@ -44,8 +44,8 @@ pub enum TokenKind {
     Open,
     Close,
     Year(i32),
-    /// 2024年2月27日: the year of a full date.
-    Date(i32),
+    /// 2024年2月27日, 2024-04-28: a full date.
+    Date(Date),
     /// 2021-2025年
     YearRange(i32, i32),
     /// 今年, 去年 … (meaning in the rule pack)
@@ -63,6 +63,22 @@ pub enum TokenKind {
     /// 截至 / 在 before a time phrase.
     TimePrep,
     Verb(String),
+}
+
+/// A calendar date as written in a report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Date {
+    pub year: i32,
+    pub month: u32,
+    pub day: u32,
+}
+
+impl Date {
+    /// ISO 8601 (2026-01-27), or `None` for a date no calendar has.
+    pub fn iso(&self) -> Option<String> {
+        ((1..=12).contains(&self.month) && (1..=31).contains(&self.day))
+            .then(|| format!("{:04}-{:02}-{:02}", self.year, self.month, self.day))
+    }
 }
 
 /// A number with its unit and the words around it, as the grammar saw it.
@@ -373,7 +389,7 @@ fn token(pair: Pair<'_, Rule>, r: &Reader<'_>) -> Option<Token> {
         Rule::open => TokenKind::Open,
         Rule::close => TokenKind::Close,
         Rule::year => TokenKind::Year(year_of(pair)?),
-        Rule::date => TokenKind::Date(year_of(pair)?),
+        Rule::date => TokenKind::Date(date_of(pair)?),
         Rule::year_range => {
             let mut ys = pair
                 .into_inner()
@@ -402,6 +418,22 @@ fn token(pair: Pair<'_, Rule>, r: &Reader<'_>) -> Option<Token> {
         _ => return None,
     };
     Some(Token { start, end, kind })
+}
+
+fn date_of(pair: Pair<'_, Rule>) -> Option<Date> {
+    let year = year_of(pair.clone())?;
+    let mut parts = pair
+        .into_inner()
+        .filter(|p| matches!(p.as_rule(), Rule::month | Rule::day | Rule::cn_number))
+        .map(|p| match p.as_rule() {
+            Rule::cn_number => cn_value(p.as_str()),
+            _ => p.as_str().parse().ok(),
+        });
+    Some(Date {
+        year,
+        month: parts.next()??,
+        day: parts.next()??,
+    })
 }
 
 fn year_of(pair: Pair<'_, Rule>) -> Option<i32> {
@@ -737,9 +769,22 @@ mod tests {
                 .iter()
                 .all(|t| !matches!(t.kind, TokenKind::Year(_)))
         );
+        let date = |y, m, d| {
+            TokenKind::Date(Date {
+                year: y,
+                month: m,
+                day: d,
+            })
+        };
         assert_eq!(
             tokens("——二〇二六年一月二十七日在")[0].kind,
-            TokenKind::Date(2026)
+            date(2026, 1, 27)
+        );
+        assert_eq!(tokens("时间:2025-02-22")[1].kind, date(2025, 2, 22));
+        assert_eq!(tokens("2024年2月27日")[0].kind, date(2024, 2, 27));
+        assert_eq!(
+            tokens("2021-2025年")[0].kind,
+            TokenKind::YearRange(2021, 2025)
         );
         assert_eq!(tokens("二〇二五年")[0].kind, TokenKind::Year(2025));
     }

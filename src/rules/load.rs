@@ -781,8 +781,33 @@ fn compile(
         v.sort_by_key(|w| std::cmp::Reverse(w.len()));
         v
     };
+    let documents = {
+        let mut d = vocab.documents.clone().unwrap_or_default();
+        let all = |l: &mut Vec<String>| {
+            *l = l
+                .iter()
+                .map(|w| norm(w))
+                .filter(|w| !w.is_empty())
+                .collect();
+        };
+        for t in d.types.values_mut() {
+            all(&mut t.title);
+            all(&mut t.text);
+        }
+        for l in [
+            &mut d.meeting,
+            &mut d.plan_year,
+            &mut d.review_year,
+            &mut d.plan_closed,
+            &mut d.year_end,
+        ] {
+            all(l);
+        }
+        d
+    };
     RulePack {
         warnings: Vec::new(),
+        documents,
         targets,
         grammar_words,
         joiners: normed(&vocab.joiners),

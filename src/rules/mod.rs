@@ -16,8 +16,8 @@ use aho_corasick::AhoCorasick;
 pub use check::RuleWarning;
 pub use load::{MAX_RULE_FILE, RuleError, RuleErrors, RuleSource, schema_json};
 pub use schema::{
-    CueScope, Distribution, Example, Expected, IndicatorRule, KindCue, Limits, PercentMeaning,
-    Placement, Replacement, RuleFile, VerbClass, Vocabulary,
+    CueScope, Distribution, DocumentWords, Example, Expected, IndicatorRule, KindCue, Limits,
+    PercentMeaning, Placement, Replacement, RuleFile, TypeWords, VerbClass, Vocabulary,
 };
 
 use crate::record::{Bound, Kind, Tier};
@@ -99,6 +99,8 @@ pub struct RulePack {
     periods: HashMap<String, String>,
     relative_years: HashMap<String, i32>,
     unit_class: HashMap<String, String>,
+    /// Words that tell what a document is and its year (normalised).
+    pub documents: DocumentWords,
     /// What the clean stage undoes (see [`crate::clean`]).
     pub noise: Noise,
     pub limits: Limits,

@@ -1,0 +1,384 @@
+//! What a document says about itself — title, type, date, and the year it
+//! is about — settled once, before its figures are read, and read by the
+//! link stage for every figure that gives no year of its own.
+//!
+//! A report does not always say its year plainly. In order, the year comes
+//! from: what the user gave (`--year`, a manifest); the title (2026年…政府
+//! 工作报告); the date it was delivered (——2026年1月27日在…会议上); the
+//! text — the year it names as the one it plans (2012年工作安排, 与2019年计划
+//! 目标持平) or reviews (2013年工作回顾), the five-year plan it closes
+//! (“十四五”圆满收官), the latest year it looks back on (2012年底, 从2007年的…
+//! 增加到2012年的…); the date a page was published; a year in the file name.
+//! The words of each are rule-pack data (`vocabulary.documents`).
+
+use crate::LineIndex;
+use crate::normalise::Normalised;
+use crate::parse::{self, Date, Token, TokenKind};
+use crate::record::{DocType, DocumentRecord, YearSource};
+use crate::rules::RulePack;
+
+/// A value read from the document, with the line it was read from.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Located<T> {
+    pub value: T,
+    /// 1-based line in the decoded text; `None` for what was not read from
+    /// the text (a file name, the user's word).
+    pub line: Option<usize>,
+}
+
+/// What the user knows of a document, from outside its text.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Given {
+    /// The year, and whether it came from the command line or a manifest.
+    pub year: Option<(i32, YearSource)>,
+    pub doc_type: Option<DocType>,
+}
+
+/// What a document says about itself.
+#[derive(Debug, Clone, Default)]
+pub struct Document {
+    /// The title line as written.
+    pub title: Option<Located<String>>,
+    pub doc_type: Located<DocType>,
+    /// The date it was delivered (or, failing that, published).
+    pub date: Option<Located<Date>>,
+    /// The document's own year: the year of a 2026 work report, the
+    /// statistical year of a bulletin.
+    pub year: Option<Located<i32>>,
+    pub year_source: Option<YearSource>,
+}
+
+/// How many non-empty lines from the top hold a title and a date.
+const HEAD_LINES: usize = 30;
+/// A title or a date line is short; longer lines are report text.
+const HEAD_LINE_MAX: usize = 300;
+/// A title is shorter still, and no sentence: it holds no 。 or ，.
+const TITLE_MAX_CHARS: usize = 60;
+/// Types from most to least specific: a plan report's title may say 报告,
+/// a speech's may name the work report.
+const TYPE_ORDER: [DocType; 7] = [
+    DocType::Plan,
+    DocType::Budget,
+    DocType::Tjgb,
+    DocType::Analysis,
+    DocType::Presser,
+    DocType::Speech,
+    DocType::Gwr,
+];
+
+impl Document {
+    /// Read what `norm` (the cleaned text of the document named `path`)
+    /// says about itself; `given` wins over the text.
+    pub fn read(
+        pack: &RulePack,
+        path: &str,
+        norm: &Normalised<'_>,
+        lines: &LineIndex,
+        given: &Given,
+    ) -> Document {
+        let words = &pack.documents;
+        let line_of = |at: usize| lines.line_of(norm.original_offset(at));
+        let head: Vec<(usize, &str)> = line_starts(&norm.text)
+            .filter(|(_, l)| !l.trim().is_empty())
+            .take(HEAD_LINES)
+            .filter(|(_, l)| l.len() <= HEAD_LINE_MAX)
+            .collect();
+        let mut doc = Document::default();
+        // The title: the first line of the head that names a type.
+        for &(at, l) in &head {
+            let compact: String = l.chars().filter(|c| !c.is_whitespace()).collect();
+            if compact.chars().count() > TITLE_MAX_CHARS || compact.contains(['。', ',']) {
+                continue;
+            }
+            if let Some(t) = TYPE_ORDER.iter().find(|t| {
+                words
+                    .types
+                    .get(t)
+                    .is_some_and(|w| w.title.iter().any(|w| compact.contains(w.as_str())))
+            }) {
+                let (s, e) = norm.original_span(at, at + l.len());
+                doc.title = Some(Located {
+                    value: norm_original(norm, s, e).to_string(),
+                    line: Some(line_of(at)),
+                });
+                doc.doc_type = Located {
+                    value: *t,
+                    line: Some(line_of(at)),
+                };
+                break;
+            }
+        }
+        if doc.title.is_none() {
+            let opening = &norm.text[..norm.text.floor_char_boundary(4096)];
+            let found = TYPE_ORDER.iter().find_map(|t| {
+                let w = words.types.get(t)?;
+                w.text
+                    .iter()
+                    .filter_map(|w| opening.find(w.as_str()))
+                    .min()
+                    .map(|at| (*t, at))
+            });
+            if let Some((t, at)) = found {
+                doc.doc_type = Located {
+                    value: t,
+                    line: Some(line_of(at)),
+                };
+            }
+        }
+        if let Some(t) = given.doc_type {
+            doc.doc_type = Located {
+                value: t,
+                line: None,
+            };
+        }
+        // Dates: the delivery date is on the line that names the meeting.
+        let mut delivered = None;
+        let mut published = None;
+        for &(at, l) in &head {
+            if !parse::may_hold_time(l, &pack.grammar_words) {
+                continue;
+            }
+            let date = parse::tokens(l, &pack.grammar_words)
+                .into_iter()
+                .find_map(|t| match t.kind {
+                    TokenKind::Date(d) => Some(d),
+                    _ => None,
+                });
+            let Some(date) = date else { continue };
+            let found = Some(Located {
+                value: date,
+                line: Some(line_of(at)),
+            });
+            if words.meeting.iter().any(|m| l.contains(m.as_str())) {
+                delivered = delivered.or(found);
+            } else {
+                published = published.or(found);
+            }
+        }
+        doc.date = delivered.clone().or(published.clone());
+
+        let looks_back = doc.doc_type.value.looks_back();
+        let title_year = doc.title.as_ref().and_then(|t| {
+            let (at, l) = head.iter().find(|(at, _)| Some(line_of(*at)) == t.line)?;
+            let year = years_in(&parse::tokens(l, &pack.grammar_words)).max()?;
+            Some((year, Some(line_of(*at))))
+        });
+        let settled = given
+            .year
+            .map(|(y, src)| (y, None, src))
+            .or(title_year.map(|(y, l)| (y, l, YearSource::Title)))
+            .or(delivered.map(|d| (d.value.year, d.line, YearSource::Date)))
+            .or_else(|| {
+                text_year(pack, norm, looks_back)
+                    .map(|(y, at)| (y, Some(line_of(at)), YearSource::Text))
+            })
+            .or(published.map(|d| {
+                // A page is published in the year it covers, or the next
+                // for a bulletin or an analysis of a closed year.
+                let year = if looks_back {
+                    d.value.year
+                } else {
+                    d.value.year - 1
+                };
+                (year, d.line, YearSource::Date)
+            }))
+            .or_else(|| path_year(path).map(|y| (y, None, YearSource::Path)));
+        if let Some((year, line, source)) = settled.filter(|(y, ..)| (1949..=2100).contains(y)) {
+            doc.year = Some(Located { value: year, line });
+            doc.year_source = Some(source);
+        }
+        doc
+    }
+
+    /// The record of this document, named `doc`.
+    pub fn record(&self, doc: &str) -> DocumentRecord {
+        DocumentRecord {
+            doc: doc.to_string(),
+            title: self.title.as_ref().map(|t| t.value.clone()),
+            title_line: self.title.as_ref().and_then(|t| t.line),
+            doc_type: self.doc_type.value,
+            type_line: self.doc_type.line,
+            date: self.date.as_ref().and_then(|d| d.value.iso()),
+            date_line: self.date.as_ref().and_then(|d| d.line),
+            year: self.year.as_ref().map(|y| y.value),
+            year_source: self.year_source,
+            year_line: self.year.as_ref().and_then(|y| y.line),
+        }
+    }
+
+    /// The year the report plans: its own for a work report; the next for
+    /// a bulletin.
+    pub fn plan_year(&self) -> Option<i32> {
+        let y = self.year.as_ref()?.value;
+        Some(match self.doc_type.value {
+            DocType::Tjgb | DocType::Analysis => y + 1,
+            _ => y,
+        })
+    }
+
+    /// The year the report reviews: the one before its own for a work
+    /// report; its own for a bulletin, an analysis, a press release.
+    pub fn review_year(&self) -> Option<i32> {
+        let y = self.year.as_ref()?.value;
+        Some(if self.doc_type.value.looks_back() {
+            y - 1
+        } else {
+            y
+        })
+    }
+
+    /// The year 今年 means: the year of the date it was given, else its own.
+    pub fn this_year(&self) -> Option<i32> {
+        self.date
+            .as_ref()
+            .map(|d| d.value.year)
+            .or(self.year.as_ref().map(|y| y.value))
+    }
+}
+
+/// The original text of a span, trimmed.
+fn norm_original<'a>(norm: &Normalised<'a>, s: usize, e: usize) -> &'a str {
+    norm.original_text()[s..e].trim()
+}
+
+/// Lines of a text with the offset each starts at.
+fn line_starts(text: &str) -> impl Iterator<Item = (usize, &str)> {
+    let mut at = 0;
+    text.split('\n').map(move |l| {
+        let start = at;
+        at += l.len() + 1;
+        (start, l)
+    })
+}
+
+/// The years tokens name (a range by its end).
+fn years_in(tokens: &[Token]) -> impl Iterator<Item = i32> + '_ {
+    tokens.iter().filter_map(|t| match t.kind {
+        TokenKind::Year(y) => Some(y),
+        TokenKind::Date(d) => Some(d.year),
+        TokenKind::YearRange(_, b) => Some(b),
+        _ => None,
+    })
+}
+
+/// The year the text settles, and where: the year it names as planned or
+/// reviewed, the plan period it closes, the latest year it looks back on.
+/// `looks_back`: the document reviews the year before its own.
+fn text_year(pack: &RulePack, norm: &Normalised<'_>, looks_back: bool) -> Option<(i32, usize)> {
+    let words = &pack.documents;
+    let gw = &pack.grammar_words;
+    let own = |reviewed: i32| if looks_back { reviewed + 1 } else { reviewed };
+    let after = |line: &str, t: &Token, list: &[String]| {
+        let mut rest = &line[t.end..];
+        if let Some(n) = pack.attributive_at(rest) {
+            rest = &rest[n..];
+        }
+        let rest = rest.trim_start();
+        list.iter().any(|w| rest.starts_with(w.as_str()))
+    };
+    // A year after a time preposition (到2020年) is a goal's, not the report's.
+    let own_year = |tokens: &[Token], i: usize| {
+        i == 0
+            || !matches!(tokens[i - 1].kind, TokenKind::TimePrep)
+            || tokens[i - 1].end != tokens[i].start
+    };
+    let mut plan = None;
+    let mut review = None;
+    let mut closed = None;
+    // Years looked back on, with how often and where first.
+    let mut looked: std::collections::BTreeMap<i32, (usize, usize)> = Default::default();
+    for (at, line) in line_starts(&norm.text) {
+        let cued = |list: &[String]| list.iter().any(|w| line.contains(w.as_str()));
+        let may_date = line.bytes().any(|b| b.is_ascii_digit());
+        if !may_date && !cued(&words.plan_closed) {
+            continue;
+        }
+        for (s, e, _) in parse::sentences(line) {
+            let sentence = &line[s..e];
+            let tokens = parse::tokens(sentence, gw);
+            // A sentence that plans, or speaks of this year or the next
+            // (做好今年的工作), looks forward.
+            let plans = pack.scan(sentence).cues.iter().any(|c| pack.is_frame(c))
+                || tokens.iter().any(|t| match &t.kind {
+                    TokenKind::RelYear(w) => pack.relative_year(w).is_some_and(|o| o >= 0),
+                    _ => false,
+                });
+            for (i, t) in tokens.iter().enumerate() {
+                let TokenKind::Year(y) = t.kind else {
+                    if let TokenKind::PlanSpan(end) = t.kind
+                        && closed.is_none()
+                        && cued(&words.plan_closed)
+                    {
+                        closed = Some((own(end), at + s));
+                    }
+                    continue;
+                };
+                if !own_year(&tokens, i) {
+                    continue;
+                }
+                if plan.is_none() && after(sentence, t, &words.plan_year) {
+                    plan = Some((y, at + s));
+                }
+                if review.is_none() && after(sentence, t, &words.review_year) {
+                    review = Some((own(y), at + s));
+                }
+                // A year looked back on: at its end (2012年底), with an amount
+                // at it (2012年的1923亿元), or opening a clause (2012年,…).
+                let rest = &sentence[t.end..];
+                let looked_back = after(sentence, t, &words.year_end)
+                    || pack
+                        .attributive_at(rest)
+                        .is_some_and(|n| rest[n..].starts_with(|c: char| c.is_ascii_digit()))
+                    || (rest.starts_with(',')
+                        && tokens[..i]
+                            .iter()
+                            .all(|t| matches!(t.kind, TokenKind::ClauseSep)));
+                if looked_back && !plans {
+                    looked.entry(y).or_insert((0, at + s)).0 += 1;
+                }
+            }
+        }
+    }
+    // The latest year looked back on more than once (a single mention may
+    // be a slip into the plan part), else the latest at all.
+    let latest = looked
+        .iter()
+        .rev()
+        .find(|(_, (n, _))| *n > 1)
+        .or(looked.iter().next_back())
+        .map(|(&y, &(_, at))| (own(y), at));
+    // A plan period may close inside the years reviewed (a five-year review
+    // names the plan finished in its third): the later of the two counts.
+    let looked_back = match (closed, latest) {
+        (Some(c), Some(l)) => Some(if c.0 >= l.0 { c } else { l }),
+        (c, l) => c.or(l),
+    };
+    plan.or(review).or(looked_back)
+}
+
+/// A year in the file name (…/2012-gwr.txt, 保定市_2014_report.txt): four
+/// digits from 1949 on, not part of a longer number.
+fn path_year(path: &str) -> Option<i32> {
+    let name = path.rsplit(['/', '\\', '!']).next().unwrap_or(path);
+    let b = name.as_bytes();
+    (0..b.len().saturating_sub(3)).find_map(|i| {
+        let digits = b[i..i + 4].iter().all(u8::is_ascii_digit);
+        let alone = (i == 0 || !b[i - 1].is_ascii_digit())
+            && b.get(i + 4).is_none_or(|c| !c.is_ascii_digit());
+        let year: i32 = std::str::from_utf8(&b[i..i + 4]).ok()?.parse().ok()?;
+        (digits && alone && (1949..=2100).contains(&year)).then_some(year)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn years_in_file_names() {
+        assert_eq!(path_year("a/601_rongcheng-county-2012-gwr.txt"), Some(2012));
+        assert_eq!(path_year("x.zip!保定市_2014_report.txt"), Some(2014));
+        assert_eq!(path_year("000_8360ffcb650b0fa4.txt"), None);
+        assert_eq!(path_year("report-120145.txt"), None);
+    }
+}
