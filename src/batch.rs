@@ -281,6 +281,8 @@ pub struct Options {
     /// Files never read as input, though a directory walked holds them:
     /// the run's own output and diagnostics.
     pub skip: Vec<PathBuf>,
+    /// What the user knows of every document (its year, `--year`).
+    pub given: crate::Given,
 }
 
 impl Default for Options {
@@ -293,6 +295,7 @@ impl Default for Options {
             in_flight: 8,
             limits: Limits::default(),
             skip: Vec::new(),
+            given: crate::Given::default(),
         }
     }
 }
@@ -364,6 +367,7 @@ pub fn run<T: Send>(
         scope.spawn(move || read_all(inputs, &reader_opts, &doc_tx, &token_rx, grant));
         let encoding = opts.encoding.clone();
         let limits = opts.limits;
+        let given = opts.given;
         let finish = &finish;
         let order = &order;
         scope.spawn(move || {
@@ -386,9 +390,13 @@ pub fn run<T: Send>(
                     // not the batch (nor a hang waiting for its result).
                     let outcome = std::panic::catch_unwind(AssertUnwindSafe(|| {
                         let result = match bytes {
-                            Ok(bytes) => {
-                                crate::process(pack, &doc.name, &bytes, encoding.as_deref())
-                            }
+                            Ok(bytes) => crate::process_with(
+                                pack,
+                                &doc.name,
+                                &bytes,
+                                encoding.as_deref(),
+                                &given,
+                            ),
                             Err(why) if skipped => Err(error("skipped", why)),
                             Err(why) => Err(error("unreadable", why)),
                         };

@@ -137,3 +137,45 @@ fn eval_prints_scores() {
         "{text}"
     );
 }
+
+/// `--year` settles every document's year over what its text says, and
+/// the document record says so.
+#[test]
+fn the_users_year_wins() {
+    let text = "2026年某省政府工作报告\n地区生产总值增长5%。\n";
+    let run = |args: &[&str]| -> Vec<serde_json::Value> {
+        let out = run_with_stdin(zhibiao().args(args), text);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout)
+            .unwrap()
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect()
+    };
+    let docs = run(&["docs", "-q", "-"]);
+    assert_eq!(
+        (docs[0]["year"].as_i64(), docs[0]["year_source"].as_str()),
+        (Some(2026), Some("title"))
+    );
+    assert_eq!(docs[0]["type"], "gwr");
+    let docs = run(&["docs", "-q", "--year", "2019", "-"]);
+    assert_eq!(
+        (docs[0]["year"].as_i64(), docs[0]["year_source"].as_str()),
+        (Some(2019), Some("option"))
+    );
+    let records = run(&["extract", "-q", "--year", "2019", "-"]);
+    assert_eq!(
+        records[0]["year"].as_i64(),
+        Some(2018),
+        "a work report reviews the year before its own"
+    );
+    let bad = zhibiao()
+        .args(["docs", "--year", "1800", "-"])
+        .output()
+        .unwrap();
+    assert_eq!(bad.status.code(), Some(2));
+}

@@ -36,6 +36,10 @@ pub struct BatchArgs {
     /// Largest document read (a file, an archive entry, stdin): bytes, or with K, M, G.
     #[arg(long, value_name = "SIZE", default_value = "2G", value_parser = parse_size)]
     pub max_file_size: u64,
+    /// The year of every document read (a 2026 work report's, a bulletin's
+    /// statistical year), over what its text says.
+    #[arg(long, value_name = "YEAR", value_parser = clap::value_parser!(i32).range(1949..=2100))]
+    pub year: Option<i32>,
     /// Most an archive may expand to, as a multiple of its size (at least 64 MB in all).
     #[arg(long, value_name = "N", default_value_t = Limits::default().max_archive_ratio)]
     pub max_archive_ratio: u64,
@@ -166,6 +170,10 @@ fn run<T: Send>(
             max_archive_ratio: args.max_archive_ratio,
         },
         skip,
+        given: zhibiao::Given {
+            year: args.year.map(|y| (y, zhibiao::YearSource::Option)),
+            ..Default::default()
+        },
     };
     let filter_after = opts.filter.clone();
     let start = Instant::now();
