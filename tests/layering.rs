@@ -42,7 +42,7 @@ fn ids(records: &[serde_json::Value]) -> Vec<String> {
 }
 
 const TEXT: &str = "2023年，全区新认定国家高新技术企业6家、总量达到25家，确保新增“四上”企业40家，\
-全年消费品零售总额达到1000亿元，市场主体达12.9万户。某镇固定资产投资增长10%。";
+全年消费品零售总额达到1000亿元，市场主体达12.9万户。某乡镇固定资产投资增长10%。";
 
 #[test]
 fn user_rules_add_extend_switch_off_and_replace() {
@@ -101,7 +101,7 @@ fn user_rules_add_extend_switch_off_and_replace() {
         !got.iter().any(|r| r.starts_with("market_entities")),
         "{got:?}"
     );
-    // Words added to a vocabulary list: 镇 is a part of the region now.
+    // Words added to a vocabulary list: 乡镇 is a part of the region now.
     assert!(
         !got.iter().any(|r| r.starts_with("fixed_asset_investment")),
         "{got:?}"

@@ -3,12 +3,12 @@
 
 use super::bound::{bound_of, qualifier};
 use super::metric::metric_of;
-use super::names::{Linked, NameList};
+use super::names::{Linked, NameList, Named};
 use super::sentence::Sentence;
 use super::{At, DocContext, Why};
 use crate::parse::{Figure, Token, TokenKind};
 use crate::record::{Indicator, Span};
-use crate::rules::{AliasHit, VerbClass};
+use crate::rules::{Distribution, VerbClass};
 
 /// A sentence over this many characters is quoted as a window around the
 /// figure: a record's text stays small whatever the input.
@@ -18,8 +18,39 @@ impl Sentence<'_> {
     pub(super) fn emit(
         &self,
         at: &At<'_>,
+        lists: &[NameList],
+        linked: &Linked,
+        out: &mut Vec<Indicator>,
+    ) {
+        if let Some(each) = &linked.each_list {
+            // Handed back over earlier lists: each figure alone to its list,
+            // with the verb of the figures before it.
+            let mut verb = None;
+            for (k, &i) in linked.group.iter().enumerate() {
+                if let TokenKind::Figure(f) = &self.tokens[i].kind {
+                    verb = f.verb.clone().or(verb);
+                }
+                let one = Linked {
+                    list: each[k],
+                    group: vec![i],
+                    clause: linked.clause,
+                    each_list: None,
+                };
+                self.emit_group(at, &lists[each[k]], &one, verb.as_deref(), out);
+            }
+            return;
+        }
+        self.emit_group(at, &lists[linked.list], linked, None, out);
+    }
+
+    /// Records of one group of figures and the list of names it is about;
+    /// `verb` stands in for a figure that has none of its own.
+    fn emit_group(
+        &self,
+        at: &At<'_>,
         list: &NameList,
         linked: &Linked,
+        verb: Option<&str>,
         out: &mut Vec<Indicator>,
     ) {
         let At {
@@ -38,26 +69,50 @@ impl Sentence<'_> {
                 _ => None,
             })
             .collect();
-        // Who gets which figure: a list of names and a list of figures of the
-        // same length pair up in order; one figure goes to every name.
-        let names: Vec<(AliasHit, &str)> = list
-            .hits
-            .iter()
-            .flat_map(|h| {
-                pack.targets[h.target]
-                    .indicators
-                    .iter()
-                    .map(move |id| (*h, id.as_str()))
-            })
-            .collect();
-        let distributed = names.len() > 1 && names.len() == figures.len();
+        // Who gets which figure. The list's places in order (a list name such
+        // as 城乡居民人均可支配收入 takes one place per indicator, an item
+        // naming nothing one empty place); 分别 hands the figures out place
+        // by place, 均 gives each name every figure.
         let spread = self
             .tokens_in(list.end, figures[0].0.start)
             .iter()
-            .any(|t| matches!(t.kind, TokenKind::Distributor(_)));
+            .find_map(|t| match &t.kind {
+                TokenKind::Distributor(w) => pack.distribution(w),
+                _ => None,
+            });
+        let lone = list.items.len() == 1 && figures.len() == 1 && spread.is_none();
+        let places: Vec<Option<(Named, &str)>> = list
+            .items
+            .iter()
+            .flat_map(|item| -> Vec<Option<(Named, &str)>> {
+                let Some(n) = item else { return vec![None] };
+                let target = &pack.targets[n.target];
+                match (&target.whole, lone) {
+                    // A list name read whole: 城乡居民人均可支配收入增长8%.
+                    (Some(whole), true) => vec![Some((*n, whole.as_str()))],
+                    _ => target
+                        .indicators
+                        .iter()
+                        .map(|id| Some((*n, id.as_str())))
+                        .collect(),
+                }
+            })
+            .collect();
+        let names: Vec<&(Named, &str)> = places.iter().flatten().collect();
+        let distributed = match spread {
+            Some(Distribution::InOrder) => places.len() == figures.len() && figures.len() > 1,
+            Some(Distribution::Shared) => false,
+            // Two lists of the same length, side by side: names, or any items
+            // when the figures are joined by a word (A和B增长13%和13%).
+            None => {
+                places.len() > 1
+                    && places.len() == figures.len()
+                    && (names.len() == places.len() || self.joined_by_words(pack, &figures))
+            }
+        };
         let shared_post = figures.last().and_then(|(_, f)| f.post_qual.clone());
         let verb_before_name = self.change_verb_before(pack, list.start);
-        let mut prev_verb: Option<VerbClass> = None;
+        let mut prev_verb: Option<VerbClass> = verb.and_then(|v| pack.verb(v));
         for (k, (tok, fig)) in figures.iter().enumerate() {
             let verb = fig
                 .verb
@@ -74,12 +129,12 @@ impl Sentence<'_> {
             if self.depth_at(tok.start) == 0 && self.is_gap(pack, clause, tok.start) {
                 continue;
             }
-            let assigned: Vec<&(AliasHit, &str)> = if distributed {
-                vec![&names[k]]
-            } else if names.len() > 1 && (figures.len() == 1 || spread) {
-                names.iter().collect()
+            let assigned: Vec<&(Named, &str)> = if distributed {
+                places[k].iter().collect()
+            } else if names.len() > 1 && (figures.len() == 1 || spread.is_some()) {
+                names.clone()
             } else {
-                names.last().into_iter().collect()
+                names.last().copied().into_iter().collect()
             };
             for (hit, indicator) in assigned {
                 let target = &pack.targets[hit.target];
@@ -90,7 +145,7 @@ impl Sentence<'_> {
                     continue;
                 }
                 let (metric, sign) = metric_of(target, verb, class);
-                let shared = (spread && distributed)
+                let shared = (spread.is_some() && distributed)
                     .then_some(shared_post.as_ref())
                     .flatten();
                 let qual = qualifier(fig, shared);
@@ -164,6 +219,20 @@ impl Sentence<'_> {
                 });
             }
         }
+    }
+
+    /// Whether consecutive figures are joined by joiner words (和, 及),
+    /// not by 、.
+    fn joined_by_words(&self, pack: &crate::RulePack, figures: &[(&Token, &Figure)]) -> bool {
+        figures.windows(2).all(|w| {
+            let (a, b) = (w[0].0.end, w[1].0.start);
+            let between = &self.line[a..b];
+            let list_sep = self
+                .tokens_in(a, b)
+                .iter()
+                .any(|t| t.kind == TokenKind::ListSep);
+            !list_sep && !between.trim().is_empty() && pack.only_joiners(between)
+        })
     }
 
     /// A change verb right before the name (新增市场主体2500户), or opening

@@ -144,7 +144,7 @@ pub fn link(cx: &DocContext<'_>, out: &mut Vec<Indicator>, diagnostics: &mut Vec
                 };
                 let lists = sentence.name_lists(pack);
                 for linked in sentence.link(pack, &lists) {
-                    sentence.emit(&at, &lists[linked.list], &linked, out);
+                    sentence.emit(&at, &lists, &linked, out);
                 }
             }
             paragraph = sentence.paragraph_time(pack, state.time.this_year, paragraph);

@@ -3,12 +3,17 @@
 use super::sentence::Sentence;
 use crate::parse::TokenKind;
 use crate::record::Tier;
-use crate::rules::RulePack;
+use crate::rules::{CueScope, RulePack};
 
 impl Sentence<'_> {
-    /// The nearest tier word before `pos` in the sentence.
+    /// The nearest tier word before `pos` within the pack's tier scope (its
+    /// clause, or its sentence).
     pub(super) fn tier_of(&self, pack: &RulePack, pos: usize) -> Option<Tier> {
-        self.tokens_in(self.range.0, pos)
+        let from = match pack.tier_scope {
+            CueScope::Clause => self.clause_start(pos),
+            CueScope::Sentence => self.range.0,
+        };
+        self.tokens_in(from, pos)
             .iter()
             .rev()
             .find_map(|t| match &t.kind {

@@ -528,6 +528,7 @@ fn compile(
             .each
             .iter()
             .flatten()
+            .chain(&rule.whole)
             .filter(|id| !canonical.contains(*id))
         {
             errors.push(src.error_at(anchor, id, format!("`each` names `{id}`, which no rule defines; expected the id of an indicator rule")));
@@ -592,6 +593,7 @@ fn compile(
         targets.push(Target {
             rule: rule.id.clone(),
             indicators,
+            whole: rule.whole.clone(),
             units: rule.units.clone().unwrap_or_default(),
             percent: rule.percent.unwrap_or(PercentMeaning::Growth),
             not_after: rule.not_after.iter().flatten().map(|w| norm(w)).collect(),
@@ -614,6 +616,11 @@ fn compile(
             }
         }
     }
+    let alias_index: HashMap<String, usize> = patterns
+        .iter()
+        .cloned()
+        .zip(alias_target.iter().copied())
+        .collect();
     let alias_patterns = patterns;
 
     // Vocabulary words with their roles.
@@ -816,6 +823,7 @@ fn compile(
         words,
         word_use,
         alias_patterns,
+        alias_index,
         cue_roles: roles,
         frame_needles: needles(
             &vocab
@@ -847,6 +855,7 @@ fn compile(
             watermarks,
             replacements,
         },
+        tier_scope: vocab.tier_scope.unwrap_or(super::CueScope::Clause),
         limits: vocab.limits.unwrap_or(Limits {
             max_gap: 4,
             max_inherit: 1,

@@ -62,6 +62,8 @@ pub struct Target {
     pub rule: String,
     /// Canonical ids: one, or several for a list name.
     pub indicators: Vec<String>,
+    /// What a list name means when nothing hands its figures out.
+    pub whole: Option<String>,
     pub units: Vec<String>,
     pub percent: PercentMeaning,
     pub not_after: Vec<String>,
@@ -80,6 +82,9 @@ pub struct RulePack {
     /// What each pattern of `words` is.
     word_use: Vec<WordUse>,
     alias_patterns: Vec<String>,
+    /// Target of each alias (normalised), for names a list builds from a
+    /// shared head (城镇、农村居民… → 城镇居民…).
+    alias_index: HashMap<String, usize>,
     cue_roles: Vec<Vec<Role>>,
     /// Substrings one of which every plan-statement word holds (目标 for
     /// the built-in pack): a line with none holds no plan statement, which
@@ -104,6 +109,8 @@ pub struct RulePack {
     /// What the clean stage undoes (see [`crate::clean`]).
     pub noise: Noise,
     pub limits: Limits,
+    /// How far a tier word reaches.
+    pub tier_scope: CueScope,
     /// The inline examples, for `zhibiao rules test`.
     pub examples: Vec<RuleExample>,
 }
@@ -228,6 +235,11 @@ impl RulePack {
         hits.names.append(&mut names);
     }
 
+    /// The target of a name that is exactly `text`, if one is.
+    pub fn alias_exact(&self, text: &str) -> Option<usize> {
+        self.alias_index.get(text).copied()
+    }
+
     /// Indicator names in `text` (see [`Hits::names`]).
     pub fn find_aliases(&self, text: &str) -> Vec<AliasHit> {
         self.scan(text).names
@@ -261,12 +273,20 @@ impl RulePack {
     pub fn only_joiners(&self, text: &str) -> bool {
         let mut rest = text.trim_matches(' ');
         while !rest.is_empty() {
-            let Some(w) = self.joiners.iter().find(|w| rest.starts_with(w.as_str())) else {
+            let Some(n) = self.joiner_at(rest) else {
                 return false;
             };
-            rest = rest[w.len()..].trim_start_matches(' ');
+            rest = rest[n..].trim_start_matches(' ');
         }
         true
+    }
+
+    /// The length of a joiner word at the start of `text`.
+    pub fn joiner_at(&self, text: &str) -> Option<usize> {
+        self.joiners
+            .iter()
+            .find(|w| text.starts_with(w.as_str()))
+            .map(String::len)
     }
 
     /// Whether `text` ends with a base word (与, 同): a year right after it

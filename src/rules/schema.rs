@@ -47,6 +47,11 @@ pub struct IndicatorRule {
     /// the figures of a 分别 list handed out in order.
     #[serde(default)]
     pub each: Option<Vec<String>>,
+    /// For an `each` name: the indicator it means when nothing hands its
+    /// figures out one by one (城乡居民人均可支配收入年均增长8% is
+    /// 居民人均可支配收入's figure).
+    #[serde(default)]
+    pub whole: Option<String>,
     /// Surface forms. Traditional forms may be listed but need not be:
     /// matching runs on simplified text.
     #[serde(default)]
@@ -86,6 +91,7 @@ impl IndicatorRule {
         self.examples.extend(over.examples);
         self.indicator = over.indicator.or(self.indicator.take());
         self.each = over.each.or(self.each.take());
+        self.whole = over.whole.or(self.whole.take());
         self.units = over.units.or(self.units.take());
         self.percent = over.percent.or(self.percent);
         self.enabled = over.enabled.or(self.enabled);
@@ -175,6 +181,11 @@ pub struct Vocabulary {
     pub bounds: Option<BTreeMap<Bound, Placement>>,
     #[serde(default)]
     pub tiers: Option<BTreeMap<Tier, Vec<String>>>,
+    /// How far a tier word reaches: the figures of its own clause (力争…，
+    /// 在实际工作中努力争取更好结果 gives no tier to the next clause), or of
+    /// its sentence.
+    #[serde(default)]
+    pub tier_scope: Option<CueScope>,
     /// Change verbs by what they make of a figure.
     #[serde(default)]
     pub verbs: Option<BTreeMap<VerbClass, Vec<String>>>,
@@ -456,6 +467,15 @@ impl Layer for i32 {
     }
 }
 
+impl Layer for CueScope {
+    fn layer(&mut self, over: Self) {
+        *self = over;
+    }
+    fn take_out(&mut self, _: &Self) -> bool {
+        false
+    }
+}
+
 impl Layer for Limits {
     fn layer(&mut self, over: Self) {
         *self = over;
@@ -560,6 +580,7 @@ layer_fields!(
     frame,
     bounds,
     tiers,
+    tier_scope,
     verbs,
     periods,
     relative_years,
