@@ -5,6 +5,7 @@ use super::bound::{bound_of, qualifier};
 use super::metric::metric_of;
 use super::names::{Linked, NameList, Named};
 use super::sentence::Sentence;
+use super::time::Held;
 use super::{At, DocContext, Why};
 use crate::parse::{Figure, Token, TokenKind};
 use crate::record::{Indicator, Span};
@@ -113,6 +114,7 @@ impl Sentence<'_> {
         let shared_post = figures.last().and_then(|(_, f)| f.post_qual.clone());
         let verb_before_name = self.change_verb_before(pack, list.start);
         let mut prev_verb: Option<VerbClass> = verb.and_then(|v| pack.verb(v));
+        let mut verb_word: Option<String> = verb.map(str::to_string);
         for (k, (tok, fig)) in figures.iter().enumerate() {
             let verb = fig
                 .verb
@@ -121,6 +123,7 @@ impl Sentence<'_> {
                 .or(prev_verb)
                 .or(verb_before_name);
             prev_verb = verb;
+            verb_word = fig.verb.clone().or(verb_word);
             if self.modifies_noun(pack, tok.end, pack.unit_class(&fig.unit) == Some("count"))
                 || self.aside(pack, list.end.max(clause), tok.start)
             {
@@ -157,6 +160,32 @@ impl Sentence<'_> {
                 );
                 let time = self.time_of(pack, state, headings, tok.start, flow);
                 let (kind, kind_why) = self.kind_of(pack, state, tok.start, time.explicit_year);
+                let held = Held {
+                    reached: [&verb_word, &fig.pre_qual]
+                        .into_iter()
+                        .flatten()
+                        .any(|w| pack.is_reached(w)),
+                    maintained: fig
+                        .pre_qual
+                        .as_deref()
+                        .is_some_and(|q| pack.is_maintained(q))
+                        || pack.is_maintained(&self.line[self.clause_start(tok.start)..tok.start]),
+                };
+                let Some(period) = time.period(metric, kind, held) else {
+                    continue;
+                };
+                let mut year = time.goal_year(kind, &period, &state.time);
+                let mut period = period;
+                // 从X增至Y: X is where it starts, Y where it ends.
+                if self.starts_change(pack, tok) {
+                    let back = if period == "5y" { 5 } else { 1 };
+                    if !time.stated_in_clause {
+                        year = year.map(|y| y - back);
+                    }
+                    if period == "5y" {
+                        period = "year".into();
+                    }
+                }
                 if let Some(why) = cx.why {
                     let how = if list.start >= clause {
                         "its clause"
@@ -206,8 +235,8 @@ impl Sentence<'_> {
                     value_max: fig.value_max.map(|v| round(sign * v)),
                     unit: fig.unit.clone(),
                     kind,
-                    year: time.year,
-                    period: time.period,
+                    year,
+                    period,
                     bound,
                     tier,
                     label: cx.original[ls..le].to_string(),
@@ -219,6 +248,35 @@ impl Sentence<'_> {
                 });
             }
         }
+    }
+
+    /// Whether `tok` opens a from-to statement: a from word right before it
+    /// (time words aside: 从上半年5.5%降到5.3%) and a figure with a verb
+    /// after it in its clause.
+    fn starts_change(&self, pack: &crate::RulePack, tok: &Token) -> bool {
+        let clause = self.clause_start(tok.start);
+        let from = self
+            .tokens_in(clause, tok.start)
+            .iter()
+            .rev()
+            .take_while(|t| {
+                matches!(
+                    t.kind,
+                    TokenKind::Period(_) | TokenKind::Year(_) | TokenKind::RelYear(_)
+                )
+            })
+            .last()
+            .map_or(tok.start, |t| t.start);
+        let end = self
+            .clauses
+            .get(self.clause_index(tok.start) + 1)
+            .copied()
+            .unwrap_or(self.range.1);
+        pack.is_from_before(&self.line[clause..from])
+            && self
+                .tokens_in(tok.end, end)
+                .iter()
+                .any(|t| matches!(&t.kind, TokenKind::Figure(f) if f.verb.is_some()))
     }
 
     /// Whether consecutive figures are joined by joiner words (和, 及),

@@ -24,7 +24,7 @@ use crate::outline::Heading;
 use crate::parse::{self, Token, TokenKind};
 use crate::record::{Diagnostic, Indicator, Severity};
 use crate::rules::{AliasHit, CueHit, Hits, RulePack};
-use sentence::{Range, Sentence, hits_in};
+use sentence::{Before, Range, Sentence, hits_in};
 use time::{Frame, State, TimeState};
 
 /// Everything a document-level pass needs.
@@ -76,6 +76,7 @@ pub fn link(cx: &DocContext<'_>, out: &mut Vec<Indicator>, diagnostics: &mut Vec
             looks_back: d.doc_type.value.looks_back(),
         },
         frame: Frame::Unknown,
+        span: None,
         next_heading: 0,
         stack: [None; 4],
     };
@@ -98,7 +99,10 @@ pub fn link(cx: &DocContext<'_>, out: &mut Vec<Indicator>, diagnostics: &mut Vec
         };
         for &(s, e, _) in &spans {
             let sentence = &line[s..e];
-            if parse::may_hold_figure(sentence) || pack.may_hold_frame(sentence) {
+            if parse::may_hold_figure(sentence)
+                || pack.may_hold_frame(sentence)
+                || pack.may_hold_five_year(sentence)
+            {
                 pack.scan_range(line, s..e, &mut hits);
             }
         }
@@ -111,24 +115,35 @@ pub fn link(cx: &DocContext<'_>, out: &mut Vec<Indicator>, diagnostics: &mut Vec
             .then(|| line_tokens(pack, line, &spans, &aliases, &cues));
         report_damaged(cx, line, line_start, tokens.as_deref(), diagnostics);
         let Some(tokens) = tokens else {
+            state.advance(cx, &headings, line_start);
+            paragraph_opening(cx, &mut state, line, &spans);
             state.advance(cx, &headings, line_end);
             line_start = line_end + 1;
             continue;
         };
         let aliases = context::without_subareas(pack, &tokens, aliases, &cues);
-        let mut paragraph = TimeState::default();
+        let mut paragraph = TimeState {
+            span: state.span,
+            ..TimeState::default()
+        };
+        let mut first = true;
         for range in sentence_ranges(line, &tokens) {
             state.advance(cx, &headings, line_start + range.0);
+            let before = Before {
+                this_year: state.time.this_year,
+                review_year: state.time.review_year,
+                opens_paragraph: first,
+                time: &paragraph,
+            };
             let sentence = Sentence::new(
                 pack,
-                state.time.this_year,
+                &before,
                 line,
                 line_start,
                 range,
                 hits_in(&tokens, |t| t.start, range.0, range.1),
                 hits_in(&aliases, |a| a.start, range.0, range.1),
                 hits_in(&cues, |c| c.start, range.0, range.1),
-                &paragraph,
             );
             // A plan statement (2025年主要预期目标是…) frames its own figures too.
             state.open_plan(pack, &sentence);
@@ -148,9 +163,60 @@ pub fn link(cx: &DocContext<'_>, out: &mut Vec<Indicator>, diagnostics: &mut Vec
                 }
             }
             paragraph = sentence.paragraph_time(pack, state.time.this_year, paragraph);
+            // A paragraph that opens with a span, or with a year, says what
+            // the paragraphs after it are about.
+            if first && let Some(span) = sentence.opening_span(state.time.review_year) {
+                state.span = span;
+                paragraph.span = span;
+            }
+            first = false;
         }
         state.advance(cx, &headings, line_end);
         line_start = line_end + 1;
+    }
+}
+
+/// A paragraph with no figure may still open a five-year span (“十四五”时期
+///是…的五年。) or end one (2025年，…): its first sentence is read for that,
+/// when it may hold one.
+fn paragraph_opening(
+    cx: &DocContext<'_>,
+    state: &mut State,
+    line: &str,
+    spans: &[parse::SentenceSpan],
+) {
+    let pack = cx.pack;
+    let first = match spans.first() {
+        Some(&(s, e, _)) => &line[s..e],
+        None => parse::sentences(line)
+            .first()
+            .map_or("", |&(s, e, _)| &line[s..e]),
+    };
+    let opens = pack.may_hold_five_year(first) || parse::may_hold_plan(first);
+    let ends = state.span.is_some() && parse::may_hold_time(first, &pack.grammar_words);
+    if first.is_empty() || !(opens || ends) {
+        return;
+    }
+    let tokens = parse::tokens(first, &pack.grammar_words);
+    let cues = pack.scan(first).cues;
+    let before = Before {
+        this_year: state.time.this_year,
+        review_year: state.time.review_year,
+        opens_paragraph: true,
+        time: &TimeState::default(),
+    };
+    let sentence = Sentence::new(
+        pack,
+        &before,
+        first,
+        0,
+        (0, first.len()),
+        &tokens,
+        &[],
+        &cues,
+    );
+    if let Some(span) = sentence.opening_span(state.time.review_year) {
+        state.span = span;
     }
 }
 
@@ -231,7 +297,11 @@ fn line_tokens(
     for (i, span) in spans.iter().enumerate() {
         let (s, e, end) = *span;
         let text = &line[s..e];
-        let timely = i < last && parse::may_hold_time(text, &pack.grammar_words);
+        let timely = i < last
+            && (parse::may_hold_time(text, &pack.grammar_words)
+                || hits_in(cues, |c| c.start, s, e)
+                    .iter()
+                    .any(|c| pack.roles(c).contains(&crate::rules::Role::FiveYear)));
         if matters(span) || timely {
             tokens.extend(
                 parse::tokens(text, &pack.grammar_words)

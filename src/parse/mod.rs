@@ -48,6 +48,8 @@ pub enum TokenKind {
     Date(Date),
     /// 2021-2025年
     YearRange(i32, i32),
+    /// 3年, 五年: a number of years (a span a figure may be over).
+    YearCount(u32),
     /// 今年, 去年 … (meaning in the rule pack)
     RelYear(String),
     /// “十四五”: the last year of that five-year plan.
@@ -206,6 +208,7 @@ static STARTS: LazyLock<Starts> = LazyLock::new(|| {
             "date",
             "year",
             "year_range",
+            "year_count",
             "rel_year",
             "plan_span",
             "period",
@@ -230,6 +233,11 @@ pub fn may_hold_time(text: &str, words: &Words) -> bool {
 /// figure, whatever it names.
 pub fn may_hold_figure(text: &str) -> bool {
     text.bytes().any(|b| b.is_ascii_digit()) || text.contains(['十', '百', '千', '万', '亿'])
+}
+
+/// Whether `text` may name a five-year plan (“十四五”): a shape with 十.
+pub fn may_hold_plan(text: &str) -> bool {
+    text.contains('十')
 }
 
 /// The first bytes of the terminators' UTF-8: a line is split into
@@ -399,6 +407,13 @@ fn token(pair: Pair<'_, Rule>, r: &Reader<'_>) -> Option<Token> {
             TokenKind::YearRange(a, b)
         }
         Rule::rel_year => TokenKind::RelYear(r.str(&pair)),
+        Rule::year_count => {
+            let n = pair.into_inner().next()?;
+            TokenKind::YearCount(match n.as_rule() {
+                Rule::cn_number => cn_value(n.as_str())?,
+                _ => n.as_str().parse().ok()?,
+            })
+        }
         Rule::plan_span => {
             let n = pair
                 .into_inner()

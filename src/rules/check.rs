@@ -54,9 +54,13 @@ fn lists(v: &Vocabulary) -> Vec<(String, Vec<&String>)> {
         }
     }
     let mut out: Vec<(String, Vec<&String>)> = Vec::new();
-    let plain: [(&str, &Option<Vec<String>>); 15] = [
+    let plain: [(&str, &Option<Vec<String>>); 19] = [
         ("frame", &v.frame),
         ("five_year", &v.five_year),
+        ("reached", &v.reached),
+        ("over_span", &v.over_span),
+        ("maintained", &v.maintained),
+        ("from_words", &v.from_words),
         ("links", &v.links),
         ("comparisons", &v.comparisons),
         ("references", &v.references),
@@ -85,6 +89,7 @@ fn lists(v: &Vocabulary) -> Vec<(String, Vec<&String>)> {
     map(&mut out, "periods", &v.periods);
     map(&mut out, "units", &v.units);
     map(&mut out, "distributors", &v.distributors);
+    map(&mut out, "five_year_spans", &v.five_year_spans);
     for (b, p) in v.bounds.iter().flatten() {
         for (place, ws) in [
             ("before", &p.before),

@@ -653,9 +653,16 @@ fn compile(
             );
         }
     }
-    let lists: [(&Option<Vec<String>>, Role); 7] = [
+    for (side, words) in vocab.five_year_spans.iter().flatten() {
+        for w in words {
+            add(w, Role::FiveYear);
+            add(w, Role::SpanWord(*side));
+        }
+    }
+    let lists: [(&Option<Vec<String>>, Role); 8] = [
         (&vocab.frame, Role::Frame),
         (&vocab.five_year, Role::FiveYear),
+        (&vocab.over_span, Role::OverSpan),
         (&vocab.links, Role::Link),
         (&vocab.comparisons, Role::Comparison),
         (&vocab.references, Role::Reference),
@@ -819,25 +826,25 @@ fn compile(
         grammar_words,
         joiners: normed(&vocab.joiners),
         bases: normed(&vocab.bases),
+        reached: normed(&vocab.reached),
+        maintained: normed(&vocab.maintained),
+        from_words: normed(&vocab.from_words),
         attributive: normed(&vocab.attributive),
         words,
         word_use,
         alias_patterns,
         alias_index,
         cue_roles: roles,
-        frame_needles: needles(
-            &vocab
-                .frame
+        frame_needles: needles_of(&vocab.frame),
+        five_year_needles: needles_of(&Some(
+            vocab
+                .five_year
                 .iter()
                 .flatten()
-                .map(|w| norm(w))
-                .collect::<Vec<_>>(),
-        )
-        .map(|ns| {
-            ns.iter()
-                .map(|n| memchr::memmem::Finder::new(n).into_owned())
-                .collect()
-        }),
+                .chain(vocab.five_year_spans.iter().flatten().flat_map(|(_, w)| w))
+                .cloned()
+                .collect(),
+        )),
         bounds,
         distributors: invert(&vocab.distributors),
         tiers: invert(&vocab.tiers),
@@ -914,6 +921,15 @@ fn grammar_words(vocab: &Vocabulary) -> Words {
     add(&mut vocab.since.iter().flatten(), Some(Class::Since));
     add(&mut vocab.not_words.iter().flatten(), None);
     Words::new(classes.into_iter().collect())
+}
+
+fn needles_of(list: &Option<Vec<String>>) -> super::Needles {
+    let words: Vec<String> = list.iter().flatten().map(|w| norm(w)).collect();
+    super::Needles(needles(&words).map(|ns| {
+        ns.iter()
+            .map(|n| memchr::memmem::Finder::new(n).into_owned())
+            .collect()
+    }))
 }
 
 /// At most four substrings such that every word holds one: two characters

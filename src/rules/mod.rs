@@ -17,7 +17,7 @@ pub use check::RuleWarning;
 pub use load::{MAX_RULE_FILE, RuleError, RuleErrors, RuleSource, schema_json};
 pub use schema::{
     CueScope, Distribution, DocumentWords, Example, Expected, IndicatorRule, KindCue, Limits,
-    PercentMeaning, Placement, Replacement, RuleFile, TypeWords, VerbClass, Vocabulary,
+    PercentMeaning, Placement, Replacement, RuleFile, SpanSide, TypeWords, VerbClass, Vocabulary,
 };
 
 use crate::record::{Bound, Kind, Tier};
@@ -37,6 +37,11 @@ pub enum Role {
     },
     Frame,
     FiveYear,
+    /// A five-year word that looks ahead (今后五年).
+    /// A word naming a five-year span (这五年, 今后五年).
+    SpanWord(SpanSide),
+    /// A word that makes a figure cover the span around (累计, 每年).
+    OverSpan,
     Link,
     Comparison,
     Reference,
@@ -90,7 +95,10 @@ pub struct RulePack {
     /// the built-in pack): a line with none holds no plan statement, which
     /// a memmem search tells faster than the automaton. `None`: the words
     /// share too little, and every line may hold one.
-    frame_needles: Option<Vec<memchr::memmem::Finder<'static>>>,
+    frame_needles: Needles,
+    /// The same for five-year words (这五年，…): a sentence with none opens
+    /// no five-year span.
+    five_year_needles: Needles,
     /// The words the grammar composes with (verbs, qualifiers, units …).
     pub grammar_words: crate::parse::Words,
     bounds: HashMap<String, Bound>,
@@ -98,6 +106,9 @@ pub struct RulePack {
     /// Normalised word lists read as text, longest first.
     joiners: Vec<String>,
     bases: Vec<String>,
+    reached: Vec<String>,
+    maintained: Vec<String>,
+    from_words: Vec<String>,
     attributive: Vec<String>,
     tiers: HashMap<String, Tier>,
     verbs: HashMap<String, VerbClass>,
@@ -122,6 +133,21 @@ pub struct RuleExample {
     pub rule: Option<String>,
     pub file: String,
     pub example: Example,
+}
+
+/// A few substrings one of which every word of a list holds, found with
+/// memmem: a text with none holds no word of the list, which is known
+/// faster than by the automaton. `None`: the words share too little, and
+/// every text may hold one.
+#[derive(Debug)]
+pub(crate) struct Needles(pub(crate) Option<Vec<memchr::memmem::Finder<'static>>>);
+
+impl Needles {
+    fn may_hold(&self, text: &str) -> bool {
+        self.0
+            .as_ref()
+            .is_none_or(|needles| needles.iter().any(|n| n.find(text.as_bytes()).is_some()))
+    }
 }
 
 /// A pattern of the pack's automaton: an indicator name (its target), a
@@ -252,9 +278,12 @@ impl RulePack {
 
     /// Whether `line` may hold a plan-statement word (`frame`).
     pub fn may_hold_frame(&self, line: &str) -> bool {
-        self.frame_needles
-            .as_ref()
-            .is_none_or(|needles| needles.iter().any(|n| n.find(line.as_bytes()).is_some()))
+        self.frame_needles.may_hold(line)
+    }
+
+    /// Whether `text` may hold a five-year word (`five_year`).
+    pub fn may_hold_five_year(&self, text: &str) -> bool {
+        self.five_year_needles.may_hold(text)
     }
 
     /// Whether a vocabulary word is a plan-statement word (`frame`).
@@ -293,6 +322,24 @@ impl RulePack {
     /// is the base of a comparison.
     pub fn is_base_before(&self, text: &str) -> bool {
         self.bases.iter().any(|w| text.ends_with(w.as_str()))
+    }
+
+    /// Whether a verb or a qualifier makes a figure the level reached at
+    /// the end of a span.
+    pub fn is_reached(&self, word: &str) -> bool {
+        self.reached.iter().any(|w| w == word)
+    }
+
+    /// Whether `text` ends with a from word (从): the figure after it is
+    /// where a change starts.
+    pub fn is_from_before(&self, text: &str) -> bool {
+        self.from_words.iter().any(|w| text.ends_with(w.as_str()))
+    }
+
+    /// Whether `text` ends with a word that makes the figure after it a
+    /// level held through a span (稳定在), or is one.
+    pub fn is_maintained(&self, text: &str) -> bool {
+        self.maintained.iter().any(|w| text.ends_with(w.as_str()))
     }
 
     /// The length of an attributive word (的) at the start of `text`.

@@ -198,6 +198,30 @@ pub struct Vocabulary {
     /// Words that make a figure's period a five-year span (五年来).
     #[serde(default)]
     pub five_year: Option<Vec<String>>,
+    /// Words that name a five-year span: the years reviewed (`past`: 这五年,
+    /// 五年来) or planned (`ahead`: 今后五年). A clause of one alone (这五年，)
+    /// opens the span for the paragraph; in a figure's reach, one makes it a
+    /// five-year figure like the `five_year` words.
+    #[serde(default)]
+    pub five_year_spans: Option<BTreeMap<SpanSide, Vec<String>>>,
+    /// Words before the first figure of a from-to statement (从689万户增至
+    /// 951万户): that figure is the level at the start, a year (or, in a
+    /// five-year span, five years) before the second.
+    #[serde(default)]
+    pub from_words: Option<Vec<String>>,
+    /// Words that make a figure cover the span its paragraph or heading is
+    /// about (累计, 每年): five years in a five-year span, else its year.
+    #[serde(default)]
+    pub over_span: Option<Vec<String>>,
+    /// Words before a figure that make it a level held through a span
+    /// (稳定在, 保持在, 控制在): in a five-year span, a five-year figure.
+    #[serde(default)]
+    pub maintained: Option<Vec<String>>,
+    /// Verbs and qualifiers that make a figure the level reached at the end
+    /// of a five-year span (这五年…达到1.5万亿元 is the level of its last
+    /// year, not a five-year total).
+    #[serde(default)]
+    pub reached: Option<Vec<String>>,
     /// Words that may stand between a name and its figure, or open a clause
     /// that still talks about the previous name (同比, 比上年, 总量).
     #[serde(default)]
@@ -337,6 +361,16 @@ pub struct Placement {
     /// Between the number and its unit: 7000余人, 30多万户.
     #[serde(default)]
     pub within: Vec<String>,
+}
+
+/// Which five years a span word names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum SpanSide {
+    /// The five years the report reviews.
+    Past,
+    /// The five years it plans.
+    Ahead,
 }
 
 /// How a distributor spreads figures over a list of names.
@@ -585,6 +619,11 @@ layer_fields!(
     periods,
     relative_years,
     five_year,
+    five_year_spans,
+    from_words,
+    over_span,
+    maintained,
+    reached,
     links,
     comparisons,
     references,
