@@ -120,7 +120,11 @@ pub fn explain(pack: &RulePack, doc: &str, text: &str, line: Option<usize>) -> S
                     format!(
                         "{} ({})",
                         &nline[c.start..c.end],
-                        pack.roles(c).iter().map(role).collect::<Vec<_>>().join("+")
+                        pack.roles(c)
+                            .iter()
+                            .map(|r| role(pack, r))
+                            .collect::<Vec<_>>()
+                            .join("+")
                     )
                 })
                 .collect();
@@ -167,8 +171,16 @@ pub fn explain(pack: &RulePack, doc: &str, text: &str, line: Option<usize>) -> S
     s
 }
 
-fn role(r: &Role) -> String {
+fn role(pack: &RulePack, r: &Role) -> String {
     match r {
+        Role::Excludes { exclusion, place } => format!(
+            "exclusion {}, {}",
+            pack.exclusion(*exclusion).name,
+            match place {
+                crate::rules::Place::Before => "before the name",
+                crate::rules::Place::Between => "between name and figure",
+            }
+        ),
         Role::Kind { kind, scope, weak } => format!(
             "{kind:?}{} cue, {scope:?} scope",
             if *weak { " weak" } else { "" }

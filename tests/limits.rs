@@ -350,7 +350,7 @@ fn regex_lists_too_big_together_are_located() {
 fn anchors_cannot_blow_up() {
     let big = "x".repeat(200_000);
     let refs: String = (0..10_000).map(|_| "    - *big\n").collect();
-    let yaml = format!("vocabulary:\n  links: [&big {big}]\n  asides:\n{refs}");
+    let yaml = format!("vocabulary:\n  links: [&big {big}]\n  joiners:\n{refs}");
     let out = check_rules("anchors.yaml", yaml.as_bytes());
     assert_eq!(out.status.code(), Some(2));
     assert!(
@@ -361,19 +361,19 @@ fn anchors_cannot_blow_up() {
     // A few small aliases are fine.
     let out = check_rules(
         "small.yaml",
-        b"vocabulary:\n  asides: &a [\xe5\x8d\xa0\xe6\xaf\x94]\n  subareas: *a\n",
+        b"vocabulary:\n  links: &a [\xe5\x8d\xa0\xe6\xaf\x94]\n  joiners: *a\n",
     );
     assert!(out.status.success(), "{}", stderr(&out));
 }
 
 #[test]
 fn rule_files_in_other_encodings() {
-    let yaml = "vocabulary:\n  asides: [占比, 折合]\n";
+    let yaml = "vocabulary:\n  joiners: [占比, 折合]\n";
     let (gbk, _, _) = encoding_rs::GBK.encode(yaml);
     let out = check_rules("gbk.yaml", &gbk);
     assert_eq!(out.status.code(), Some(2));
     assert!(
-        stderr(&out).contains("gbk.yaml:2:13: bytes that are not UTF-8"),
+        stderr(&out).contains("gbk.yaml:2:14: bytes that are not UTF-8"),
         "{}",
         stderr(&out)
     );

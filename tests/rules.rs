@@ -120,6 +120,14 @@ fn undefined_references() {
         e.starts_with("user/bad.yaml:4:13: ") && e.contains("unit class `furlongs`"),
         "{e}"
     );
+    let e = errors(
+        "vocabulary:\n  exclusions:\n    partner:\n      before: [东盟]\n      indicators: [no_such]\n",
+    );
+    assert!(
+        e.starts_with("user/bad.yaml:5:20: ")
+            && e.contains("exclusion `partner` names indicator `no_such`"),
+        "{e}"
+    );
     let e = errors("examples:\n  - text: 甲乙增长5%。\n    records: [{indicator: nothing_here}]\n");
     assert!(
         e.starts_with("user/bad.yaml:3:") && e.contains("`nothing_here`"),
@@ -271,6 +279,24 @@ fn every_cue_word_is_in_some_example() {
         .filter(|w| !examples.contains(w.as_str()))
         .collect();
     assert!(missing.is_empty(), "cue words with no example: {missing:?}");
+    // Each exclusion is shown at work by some example.
+    let unshown: Vec<&serde_yaml::Value> = v["exclusions"]
+        .as_mapping()
+        .unwrap()
+        .iter()
+        .filter(|(_, ex)| {
+            !["before", "between"]
+                .iter()
+                .filter_map(|p| ex.get(p))
+                .flat_map(strings)
+                .any(|w| examples.contains(w.as_str()))
+        })
+        .map(|(name, _)| name)
+        .collect();
+    assert!(
+        unshown.is_empty(),
+        "exclusions with no example: {unshown:?}"
+    );
 }
 
 /// One scan finds names leftmost-longest (a rejected long name does not let

@@ -1,11 +1,12 @@
 //! Figures that are not about the indicator they stand next to: a gap
-//! against a target or an average, a share of the named total, a count of
-//! some other noun, a figure of a part of the region.
+//! against a target or an average, a count of some other noun, and the
+//! rule pack's exclusions (a part of the region, a share of the named
+//! total, a contribution to it …).
 
 use super::sentence::{Sentence, hits_in};
 use crate::normalise::is_cjk;
 use crate::parse::{Token, TokenKind};
-use crate::rules::{AliasHit, CueHit, Role, RulePack};
+use crate::rules::{AliasHit, CueHit, Place, Role, RulePack};
 
 impl Sentence<'_> {
     /// A gap against a target or an average (超过年初预期目标0.2个百分点,
@@ -28,11 +29,20 @@ impl Sentence<'_> {
         false
     }
 
-    /// 占…比重 / 折合 between a name and a figure: the figure is a share of
-    /// the named total, or the same amount in another unit.
-    pub(super) fn aside(&self, pack: &RulePack, from: usize, to: usize) -> bool {
+    /// Whether an exclusion word between a name and its figure makes the
+    /// figure about something the name measures (与GDP的比率, 占比, 折合)
+    /// rather than the name's `indicator`.
+    pub(super) fn excluded_between(
+        &self,
+        pack: &RulePack,
+        from: usize,
+        to: usize,
+        indicator: &str,
+    ) -> bool {
         self.cues_in(from, to).iter().any(|c| {
-            c.end <= to && self.depth_at(c.start) == 0 && pack.roles(c).contains(&Role::Aside)
+            c.end <= to
+                && self.depth_at(c.start) == 0
+                && pack.excludes(c, Place::Between, indicator)
         })
     }
 
@@ -69,9 +79,10 @@ impl Sentence<'_> {
     }
 }
 
-/// A name with a sub-area word earlier in its clause (经开区力争形成固定资产
-/// 投资…) is about that sub-area, not the region.
-pub(super) fn without_subareas(
+/// A name with an exclusion word earlier in its clause is about what the
+/// word names (经开区力争形成固定资产投资…, 对东盟进出口, 拉动GDP增长), not
+/// the region's indicator.
+pub(super) fn without_excluded(
     pack: &RulePack,
     tokens: &[Token],
     aliases: Vec<AliasHit>,
@@ -89,9 +100,13 @@ pub(super) fn without_subareas(
                 .partition_point(|&b| b <= a.start)
                 .checked_sub(1)
                 .map_or(0, |i| bounds[i]);
-            !hits_in(cues, |c| c.start, clause, a.start)
-                .iter()
-                .any(|c| c.end <= a.start && pack.roles(c).contains(&Role::Subarea))
+            let indicators = &pack.targets[a.target].indicators;
+            !hits_in(cues, |c| c.start, clause, a.start).iter().any(|c| {
+                c.end <= a.start
+                    && indicators
+                        .iter()
+                        .any(|i| pack.excludes(c, Place::Before, i))
+            })
         })
         .collect()
 }

@@ -124,9 +124,7 @@ impl Sentence<'_> {
                 .or(verb_before_name);
             prev_verb = verb;
             verb_word = fig.verb.clone().or(verb_word);
-            if self.modifies_noun(pack, tok.end, pack.unit_class(&fig.unit) == Some("count"))
-                || self.aside(pack, list.end.max(clause), tok.start)
-            {
+            if self.modifies_noun(pack, tok.end, pack.unit_class(&fig.unit) == Some("count")) {
                 continue;
             }
             if self.depth_at(tok.start) == 0 && self.is_gap(pack, clause, tok.start) {
@@ -140,6 +138,9 @@ impl Sentence<'_> {
                 names.last().copied().into_iter().collect()
             };
             for (hit, indicator) in assigned {
+                if self.excluded_between(pack, list.end.max(clause), tok.start, indicator) {
+                    continue;
+                }
                 let target = &pack.targets[hit.target];
                 let class = pack.unit_class(&fig.unit);
                 if !target.units.is_empty()

@@ -121,7 +121,7 @@ pub fn link(cx: &DocContext<'_>, out: &mut Vec<Indicator>, diagnostics: &mut Vec
             line_start = line_end + 1;
             continue;
         };
-        let aliases = context::without_subareas(pack, &tokens, aliases, &cues);
+        let aliases = context::without_excluded(pack, &tokens, aliases, &cues);
         let mut paragraph = TimeState {
             span: state.span,
             ..TimeState::default()

@@ -121,8 +121,13 @@ impl<'a> Sentence<'a> {
                 mark(t.start, t.end);
             }
         }
+        // Exclusion words name something (都市圈, 民营经济): they are content.
         for c in cues.iter().filter(|c| c.end <= range.1) {
-            if pack.roles(c).iter().any(|r| !matches!(r, Role::Frame)) {
+            if pack
+                .roles(c)
+                .iter()
+                .any(|r| !matches!(r, Role::Frame | Role::Excludes { .. }))
+            {
                 mark(c.start, c.end);
             }
         }

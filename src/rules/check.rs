@@ -54,7 +54,7 @@ fn lists(v: &Vocabulary) -> Vec<(String, Vec<&String>)> {
         }
     }
     let mut out: Vec<(String, Vec<&String>)> = Vec::new();
-    let plain: [(&str, &Option<Vec<String>>); 19] = [
+    let plain: [(&str, &Option<Vec<String>>); 17] = [
         ("frame", &v.frame),
         ("five_year", &v.five_year),
         ("reached", &v.reached),
@@ -64,8 +64,6 @@ fn lists(v: &Vocabulary) -> Vec<(String, Vec<&String>)> {
         ("links", &v.links),
         ("comparisons", &v.comparisons),
         ("references", &v.references),
-        ("asides", &v.asides),
-        ("subareas", &v.subareas),
         ("damaged_units", &v.damaged_units),
         ("time_prepositions", &v.time_prepositions),
         ("range_words", &v.range_words),
@@ -90,6 +88,11 @@ fn lists(v: &Vocabulary) -> Vec<(String, Vec<&String>)> {
     map(&mut out, "units", &v.units);
     map(&mut out, "distributors", &v.distributors);
     map(&mut out, "five_year_spans", &v.five_year_spans);
+    for (name, ex) in v.exclusions.iter().flatten() {
+        for (place, ws) in [("before", &ex.before), ("between", &ex.between)] {
+            out.push((format!("exclusions.{name}.{place}"), ws.iter().collect()));
+        }
+    }
     for (b, p) in v.bounds.iter().flatten() {
         for (place, ws) in [
             ("before", &p.before),

@@ -18,7 +18,7 @@ use std::path::{Path, PathBuf};
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 
 use super::schema::{IndicatorRule, Layer, RuleFile, Vocabulary};
-use super::{Limits, PercentMeaning, Role, RuleExample, RulePack, Target, WordUse};
+use super::{Limits, PercentMeaning, Place, Role, RuleExample, RulePack, Target, WordUse};
 use crate::normalise::Normalised;
 use crate::parse::{Class, Classes, Words};
 
@@ -659,20 +659,45 @@ fn compile(
             add(w, Role::SpanWord(*side));
         }
     }
-    let lists: [(&Option<Vec<String>>, Role); 8] = [
+    let lists: [(&Option<Vec<String>>, Role); 6] = [
         (&vocab.frame, Role::Frame),
         (&vocab.five_year, Role::FiveYear),
         (&vocab.over_span, Role::OverSpan),
         (&vocab.links, Role::Link),
         (&vocab.comparisons, Role::Comparison),
         (&vocab.references, Role::Reference),
-        (&vocab.asides, Role::Aside),
-        (&vocab.subareas, Role::Subarea),
     ];
     for (list, role) in lists {
         for w in list.iter().flatten() {
             add(w, role);
         }
+    }
+    let mut exclusions = Vec::new();
+    for (i, (name, ex)) in vocab.exclusions.iter().flatten().enumerate() {
+        for id in ex.indicators.iter().filter(|id| !canonical.contains(*id)) {
+            if let Some(src) = sources
+                .iter()
+                .rev()
+                .find(|s| s.text.contains(name.as_str()))
+            {
+                errors.push(src.error_at(Some(&format!("{name}:")), id, format!("exclusion `{name}` names indicator `{id}`, which no rule defines; expected a canonical indicator id")));
+            }
+        }
+        for (words, place) in [(&ex.before, Place::Before), (&ex.between, Place::Between)] {
+            for w in words {
+                add(
+                    w,
+                    Role::Excludes {
+                        exclusion: i,
+                        place,
+                    },
+                );
+            }
+        }
+        exclusions.push(super::CompiledExclusion {
+            name: name.clone(),
+            indicators: ex.indicators.clone(),
+        });
     }
     // One automaton for names and words, each string once with its uses.
     let mut strings: Vec<String> = Vec::new();
@@ -835,6 +860,7 @@ fn compile(
         alias_patterns,
         alias_index,
         cue_roles: roles,
+        exclusions,
         frame_needles: needles_of(&vocab.frame),
         five_year_needles: needles_of(&Some(
             vocab

@@ -45,8 +45,30 @@ pub enum Role {
     Link,
     Comparison,
     Reference,
-    Aside,
-    Subarea,
+    /// A word of an exclusion (`RulePack::exclusions`), and where it
+    /// stands to make a name's figure about something else.
+    Excludes {
+        exclusion: usize,
+        place: Place,
+    },
+}
+
+/// Where an exclusion word stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Place {
+    /// Earlier in the name's clause.
+    Before,
+    /// Between the name and its figure.
+    Between,
+}
+
+/// An exclusion of the vocabulary, compiled: its words are cues with the
+/// role [`Role::Excludes`].
+#[derive(Debug)]
+pub struct CompiledExclusion {
+    pub name: String,
+    /// Only names of these indicators; empty: every name.
+    pub indicators: Vec<String>,
 }
 
 /// The damage and page furniture the clean stage takes out, compiled.
@@ -91,6 +113,7 @@ pub struct RulePack {
     /// shared head (城镇、农村居民… → 城镇居民…).
     alias_index: HashMap<String, usize>,
     cue_roles: Vec<Vec<Role>>,
+    exclusions: Vec<CompiledExclusion>,
     /// Substrings one of which every plan-statement word holds (目标 for
     /// the built-in pack): a line with none holds no plan statement, which
     /// a memmem search tells faster than the automaton. `None`: the words
@@ -293,6 +316,26 @@ impl RulePack {
 
     pub fn roles(&self, hit: &CueHit) -> &[Role] {
         &self.cue_roles[hit.word]
+    }
+
+    /// Whether `hit` is the word of an exclusion, standing at `place`, that
+    /// applies to a name of `indicator`.
+    pub fn excludes(&self, hit: &CueHit, place: Place, indicator: &str) -> bool {
+        self.roles(hit).iter().any(|r| match *r {
+            Role::Excludes {
+                exclusion,
+                place: p,
+            } if p == place => {
+                let ex = &self.exclusions[exclusion];
+                ex.indicators.is_empty() || ex.indicators.iter().any(|i| i == indicator)
+            }
+            _ => false,
+        })
+    }
+
+    /// The exclusion a [`Role::Excludes`] refers to.
+    pub fn exclusion(&self, index: usize) -> &CompiledExclusion {
+        &self.exclusions[index]
     }
 
     pub fn bound(&self, word: &str) -> Option<Bound> {

@@ -232,10 +232,12 @@ pub struct Vocabulary {
     pub comparisons: Option<Vec<String>>,
     #[serde(default)]
     pub references: Option<Vec<String>>,
-    /// Words between a name and its figure that make the figure about
-    /// something else (占比, 折合).
+    /// Contexts that make a figure not about the name it stands next to,
+    /// by what they are (part_of_region: 开发区, 都市圈; share: 占比, 比率;
+    /// contribution: 拉动, 贡献率 …). Each names its words and where they
+    /// stand; a later layer adds words to an exclusion of the same name.
     #[serde(default)]
-    pub asides: Option<Vec<String>>,
+    pub exclusions: Option<BTreeMap<String, Exclusion>>,
     /// Regular expressions (over normalised text) for whole lines that are
     /// page furniture: URLs, 备案号, 来源/发布时间 bars, photo captions.
     #[serde(default)]
@@ -248,10 +250,6 @@ pub struct Vocabulary {
     /// as `_M_M_`, line breaks written out as the text `\r\n`.
     #[serde(default)]
     pub replacements: Option<Vec<Replacement>>,
-    /// Words naming a part of the region (开发区, 县城): a name later in the
-    /// same clause is about that part, not the region.
-    #[serde(default)]
-    pub subareas: Option<Vec<String>>,
     /// Unit class → units (money: [亿元, 万元, 元]).
     #[serde(default)]
     pub units: Option<BTreeMap<String, Vec<String>>>,
@@ -294,6 +292,39 @@ pub struct Vocabulary {
     pub not_words: Option<Vec<String>>,
     #[serde(default)]
     pub limits: Option<Limits>,
+}
+
+/// A context that makes a figure about something other than the name it
+/// stands next to.
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Exclusion {
+    /// Words earlier in the name's clause: the name is about what they
+    /// name (开发区 → a park's 固定资产投资; 拉动 → a contribution to GDP).
+    #[serde(default)]
+    pub before: Vec<String>,
+    /// Words between the name and its figure: the figure is about something
+    /// the name measures (与GDP的比率, 占比, 折合).
+    #[serde(default)]
+    pub between: Vec<String>,
+    /// Only for names of these indicators (对东盟进出口: foreign_trade);
+    /// empty: for every name.
+    #[serde(default)]
+    pub indicators: Vec<String>,
+}
+
+impl Layer for Exclusion {
+    fn layer(&mut self, over: Self) {
+        self.before.layer(over.before);
+        self.between.layer(over.between);
+        self.indicators.layer(over.indicators);
+    }
+    fn take_out(&mut self, words: &Self) -> bool {
+        self.before.take_out(&words.before);
+        self.between.take_out(&words.between);
+        self.indicators.take_out(&words.indicators);
+        false
+    }
 }
 
 /// The words that tell what a document is and which year it is about.
@@ -627,11 +658,10 @@ layer_fields!(
     links,
     comparisons,
     references,
-    asides,
+    exclusions,
     noise_lines,
     watermarks,
     replacements,
-    subareas,
     units,
     damaged_units,
     distributors,
