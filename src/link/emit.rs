@@ -115,7 +115,14 @@ impl Sentence<'_> {
         let verb_before_name = self.change_verb_before(pack, list.start);
         let mut prev_verb: Option<VerbClass> = verb.and_then(|v| pack.verb(v));
         let mut verb_word: Option<String> = verb.map(str::to_string);
+        // 突破2万亿、3万亿: a qualifier before the first figure of a 、 list
+        // of bare figures goes for the rest.
+        let mut lead_qual: Option<String> = None;
         for (k, (tok, fig)) in figures.iter().enumerate() {
+            let lead = (k > 0 && fig.verb.is_none() && self.listed_after(figures[k - 1].0, tok))
+                .then(|| lead_qual.clone())
+                .flatten();
+            lead_qual = fig.pre_qual.clone().or(lead.clone());
             let verb = fig
                 .verb
                 .as_deref()
@@ -151,7 +158,8 @@ impl Sentence<'_> {
                 let (metric, sign) = metric_of(target, verb, class);
                 let shared = (spread.is_some() && distributed)
                     .then_some(shared_post.as_ref())
-                    .flatten();
+                    .flatten()
+                    .or(lead.as_ref());
                 let qual = qualifier(fig, shared);
                 let bound = bound_of(pack, qual.as_deref());
                 let tier = self.tier_of(pack, tok.start);
@@ -294,7 +302,14 @@ impl Sentence<'_> {
         })
     }
 
-    /// A change verb right before the name (新增市场主体2500户), or opening
+    /// Whether `next` follows `prev` across a bare 、 (2万亿、3万亿).
+    fn listed_after(&self, prev: &Token, next: &Token) -> bool {
+        matches!(self.tokens_in(prev.end, next.start), [t] if t.kind == TokenKind::ListSep)
+            && self.residual(prev.end, next.start) == 0
+    }
+
+    /// A change verb before the name, with at most `max_gap` content
+    /// characters between (新增市场主体2500户, 新登记各类经营主体), or opening
     /// a 、 list the name is an item of (新增“四上”企业40家、市场主体3500个).
     fn change_verb_before(&self, pack: &crate::RulePack, name: usize) -> Option<VerbClass> {
         let change = |t: &Token| match &t.kind {
@@ -312,7 +327,8 @@ impl Sentence<'_> {
                     _ => Some(change(t)),
                 })
                 .flatten(),
-            Some(t) if t.end == name => change(t),
+            // 新登记各类经营主体: a few words may stand between.
+            Some(t) if self.residual(t.end, name) <= pack.limits.max_gap => change(t),
             _ => None,
         }
     }
