@@ -169,16 +169,28 @@ pub struct IndicatorReport {
     pub misses: Vec<(GoldIndicator, Option<Indicator>)>,
     /// Predicted records with no strict match.
     pub spurious: Vec<Indicator>,
+    /// Predicted records of indicators the gold has no record of (CPI,
+    /// 赤字率 …): not scored, so that adding an indicator costs no score.
+    pub unscored: usize,
 }
 
 /// Score predictions for the docs the gold covers (other docs are ignored,
-/// so a run over a larger corpus can be scored against a partial gold).
+/// so a run over a larger corpus can be scored against a partial gold) and
+/// the indicators it defines: those it has records of.
 pub fn score_indicators(gold: &[GoldIndicator], predicted: &[Indicator]) -> IndicatorReport {
     let docs: std::collections::HashSet<&str> = gold.iter().map(|g| doc_name(&g.doc)).collect();
-    let pred: Vec<&Indicator> = predicted
+    let defined: std::collections::HashSet<&str> =
+        gold.iter().map(|g| g.indicator.as_str()).collect();
+    let covered: Vec<&Indicator> = predicted
         .iter()
         .filter(|p| docs.contains(doc_name(&p.doc)))
         .collect();
+    let pred: Vec<&Indicator> = covered
+        .iter()
+        .copied()
+        .filter(|p| defined.contains(p.indicator.as_str()))
+        .collect();
+    let unscored = covered.len() - pred.len();
     let s = pair(gold, &pred, |g, p| strict(g, p));
     let l = pair(gold, &pred, |g, p| loose(g, p));
     let score_by = |m: &[Option<usize>],
@@ -253,6 +265,7 @@ pub fn score_indicators(gold: &[GoldIndicator], predicted: &[Indicator]) -> Indi
             .filter(|(i, _)| !matched.contains(i))
             .map(|(_, p)| (*p).clone())
             .collect(),
+        unscored,
     }
 }
 
@@ -319,6 +332,13 @@ pub fn render_indicators(r: &IndicatorReport, verbose: bool) -> String {
     s.push_str("indicators\n");
     line(&mut s, "strict", &r.strict);
     line(&mut s, "loose", &r.loose);
+    if r.unscored > 0 {
+        let _ = writeln!(
+            s,
+            "({} records of indicators the gold has no record of, not scored)",
+            r.unscored
+        );
+    }
     let _ = writeln!(
         s,
         "\n{:<26} {:>5} {:>5} {:>9} {:>9}",
@@ -519,6 +539,18 @@ mod tests {
         five.period = "5y".into();
         let r = score_indicators(&[gold()], &[five]);
         assert_eq!((r.strict.matched, r.classes.get("period")), (0, Some(&1)));
+    }
+
+    #[test]
+    fn indicators_the_gold_does_not_define_are_not_scored() {
+        let mut cpi = pred(Kind::Target);
+        cpi.indicator = "cpi".into();
+        let r = score_indicators(&[gold()], &[pred(Kind::Target), cpi]);
+        assert_eq!(
+            (r.strict.matched, r.strict.predicted, r.unscored),
+            (1, 1, 1)
+        );
+        assert!(render_indicators(&r, false).contains("1 records of indicators the gold"));
     }
 
     #[test]

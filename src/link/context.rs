@@ -39,10 +39,18 @@ impl Sentence<'_> {
         to: usize,
         indicator: &str,
     ) -> bool {
+        // A word inside another name of a list (服务业增加值占比) is that
+        // name's.
+        let inside_name = |c: &CueHit| {
+            hits_in(self.aliases, |a| a.start, from, c.end)
+                .iter()
+                .any(|a| a.start <= c.start && c.end <= a.end)
+        };
         self.cues_in(from, to).iter().any(|c| {
             c.end <= to
                 && self.depth_at(c.start) == 0
                 && pack.excludes(c, Place::Between, indicator)
+                && !inside_name(c)
         })
     }
 

@@ -145,7 +145,7 @@ impl Sentence<'_> {
                 names.last().copied().into_iter().collect()
             };
             for (hit, indicator) in assigned {
-                if self.excluded_between(pack, list.end.max(clause), tok.start, indicator) {
+                if self.excluded_between(pack, hit.end.max(clause), tok.start, indicator) {
                     continue;
                 }
                 let target = &pack.targets[hit.target];
