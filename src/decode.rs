@@ -213,9 +213,10 @@ const BLOCKS: &[&str] = &[
     "dl",
     "center",
     "body",
-    "td",
-    "th",
 ];
+
+/// Table cells: a row of cells is one line, its cells split by tabs.
+const CELLS: &[&str] = &["td", "th"];
 
 /// Elements whose content the tokenizer must read as raw text (a `<` in a
 /// script is not a tag).
@@ -235,7 +236,8 @@ const HEAD_CONTENT: &[&str] = &[
 ];
 
 /// The visible text of an HTML page, in reading order: block elements as
-/// line breaks, hidden elements dropped, character references decoded.
+/// line breaks, a table row as a line of tab-separated cells, hidden
+/// elements dropped, character references decoded.
 ///
 /// Read off html5ever's tokenizer, not a tree: a tree builder walks its
 /// stack of open elements at every tag (quadratic on deep nesting) and a
@@ -272,13 +274,18 @@ struct TextState {
     hidden: Option<(LocalName, usize)>,
     /// In `<head>`, before the body began.
     in_head: bool,
+    /// In a table cell, whose text stays on its row's line.
+    in_cell: bool,
 }
 
 impl TextState {
     fn flush(&mut self) {
         // Whitespace with a line break between tags is the page source's
         // layout, not text.
-        if !(self.pending.trim().is_empty() && self.pending.contains('\n')) {
+        if self.in_cell {
+            let text = self.pending.replace(['\n', '\r'], " ");
+            self.out.push_str(text.trim());
+        } else if !(self.pending.trim().is_empty() && self.pending.contains('\n')) {
             self.out.push_str(&self.pending);
         }
         self.pending.clear();
@@ -316,6 +323,13 @@ impl TextState {
             }
         }
         self.flush();
+        if CELLS.contains(&name) {
+            self.in_cell = start;
+            if start && !self.out.is_empty() && !self.out.ends_with('\n') {
+                self.out.push('\t');
+            }
+            return None;
+        }
         if !start {
             if BLOCKS.contains(&name) {
                 self.line_break();
@@ -484,6 +498,13 @@ mod tests {
             d.text,
             "一、总体要求\n地区生产总值增长5%\u{a0}左右。\n二、主要任务\n"
         );
+    }
+
+    #[test]
+    fn html_table_rows_are_lines_of_cells() {
+        let page = "<html><body><p>表1</p><table>\n<tr><th>指标</th><th>绝对数</th></tr>\n<tr><td>\n  地区生产总值\n</td><td>2345.6</td></tr></table><p>完</p></body></html>";
+        let d = decode(page.as_bytes(), "x.txt", None).unwrap();
+        assert_eq!(d.text, "表1\n指标\t绝对数\n地区生产总值\t2345.6\n完\n");
     }
 
     #[test]

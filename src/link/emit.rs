@@ -333,43 +333,48 @@ impl Sentence<'_> {
         }
     }
 
-    /// The sentence as written, or for a sentence over [`TEXT_WINDOW`]
-    /// characters, a window of it around the figure (original offsets
-    /// `figure`), its cut ends marked with `…`.
+    /// The sentence's text for a record of the figure at `figure`.
     fn quote(&self, cx: &DocContext<'_>, figure: (usize, usize)) -> String {
-        let (ss, se) = cx
+        let sentence = cx
             .norm
             .original_span(self.base + self.range.0, self.base + self.range.1);
-        let sentence = &cx.original[ss..se];
-        let trimmed = sentence.trim();
-        if trimmed.len() <= TEXT_WINDOW || trimmed.chars().count() <= TEXT_WINDOW {
-            return trimmed.to_string();
-        }
-        let half = TEXT_WINDOW / 2;
-        let before = &cx.original[ss..figure.0.max(ss)];
-        let from = before
-            .char_indices()
-            .rev()
-            .nth(half)
-            .map_or(ss, |(i, _)| ss + i);
-        let after = &cx.original[figure.1.min(se)..se];
-        let to = after
-            .char_indices()
-            .nth(half)
-            .map_or(se, |(i, _)| figure.1.min(se) + i);
-        let mut q = String::new();
-        if from > ss {
-            q.push('…');
-        }
-        q.push_str(cx.original[from..to].trim());
-        if to < se {
-            q.push('…');
-        }
-        q
+        quote(cx.original, sentence, figure)
     }
 }
 
+/// The text of `sentence` (original offsets) as written, or for a sentence
+/// over [`TEXT_WINDOW`] characters, a window of it around `figure`, its cut
+/// ends marked with `…`.
+pub(super) fn quote(original: &str, sentence: (usize, usize), figure: (usize, usize)) -> String {
+    let (ss, se) = sentence;
+    let trimmed = original[ss..se].trim();
+    if trimmed.len() <= TEXT_WINDOW || trimmed.chars().count() <= TEXT_WINDOW {
+        return trimmed.to_string();
+    }
+    let half = TEXT_WINDOW / 2;
+    let before = &original[ss..figure.0.max(ss)];
+    let from = before
+        .char_indices()
+        .rev()
+        .nth(half)
+        .map_or(ss, |(i, _)| ss + i);
+    let after = &original[figure.1.min(se)..se];
+    let to = after
+        .char_indices()
+        .nth(half)
+        .map_or(se, |(i, _)| figure.1.min(se) + i);
+    let mut q = String::new();
+    if from > ss {
+        q.push('…');
+    }
+    q.push_str(original[from..to].trim());
+    if to < se {
+        q.push('…');
+    }
+    q
+}
+
 /// Values as the text states them: no binary noise from sign flips.
-fn round(v: f64) -> f64 {
+pub(super) fn round(v: f64) -> f64 {
     (v * 1e6).round() / 1e6
 }

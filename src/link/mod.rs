@@ -5,7 +5,8 @@
 //! which name each figure is about (`names`), whether the figure is about
 //! that name at all (`context`), its metric and sign (`metric`), bound
 //! (`bound`), tier (`tier`), year and period (`time`) and kind (`kind`),
-//! then builds the record with its provenance (`emit`).
+//! then builds the record with its provenance (`emit`). Tables flattened
+//! into lines are read row by row under their header (`table`).
 
 mod bound;
 mod context;
@@ -14,6 +15,7 @@ mod kind;
 mod metric;
 mod names;
 mod sentence;
+mod table;
 mod tier;
 mod time;
 
@@ -25,6 +27,7 @@ use crate::parse::{self, Token, TokenKind};
 use crate::record::{Diagnostic, Indicator, Severity};
 use crate::rules::{AliasHit, CueHit, Hits, RulePack};
 use sentence::{Before, Range, Sentence, hits_in};
+use table::Table;
 use time::{Frame, State, TimeState};
 
 /// Everything a document-level pass needs.
@@ -84,11 +87,26 @@ pub fn link(cx: &DocContext<'_>, out: &mut Vec<Indicator>, diagnostics: &mut Vec
         state.frame = Frame::Past;
     }
 
+    let mut table: Option<Table> = None;
     let mut line_start = 0;
     while line_start < text.len() {
         let line_end = memchr::memchr(b'\n', &text.as_bytes()[line_start..])
             .map_or(text.len(), |p| line_start + p);
         let line = &text[line_start..line_end];
+        // A table's rows are read by its header, until a line that is none.
+        if let Some(t) = &table {
+            state.advance(cx, &headings, line_start);
+            if t.row(cx, &state, line, line_start, out).is_some() {
+                line_start = line_end + 1;
+                continue;
+            }
+            table = None;
+        }
+        if let Some(t) = Table::header(pack, line) {
+            table = Some(t);
+            line_start = line_end + 1;
+            continue;
+        }
         // Names and words matter only in a sentence that may hold a figure
         // or a plan statement: most of a report is spared the scan.
         let mut hits = Hits::default();

@@ -88,6 +88,16 @@ fn lists(v: &Vocabulary) -> Vec<(String, Vec<&String>)> {
     map(&mut out, "units", &v.units);
     map(&mut out, "distributors", &v.distributors);
     map(&mut out, "five_year_spans", &v.five_year_spans);
+    if let Some(t) = &v.tables {
+        out.push(("tables.names".into(), t.names.iter().collect()));
+        out.push(("tables.units".into(), t.units.iter().collect()));
+        for (class, ws) in &t.columns {
+            out.push((
+                format!("tables.columns.{}", snake(class)),
+                ws.iter().collect(),
+            ));
+        }
+    }
     for (name, ex) in v.exclusions.iter().flatten() {
         for (place, ws) in [("before", &ex.before), ("between", &ex.between)] {
             out.push((format!("exclusions.{name}.{place}"), ws.iter().collect()));

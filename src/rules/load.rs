@@ -844,9 +844,20 @@ fn compile(
         }
         d
     };
+    let tables = {
+        let mut t = vocab.tables.clone().unwrap_or_default();
+        let all = |l: &mut Vec<String>| {
+            *l = normed(&Some(std::mem::take(l)));
+        };
+        all(&mut t.names);
+        all(&mut t.units);
+        t.columns.values_mut().for_each(all);
+        t
+    };
     RulePack {
         warnings: Vec::new(),
         documents,
+        tables,
         targets,
         grammar_words,
         joiners: normed(&vocab.joiners),

@@ -17,7 +17,8 @@ pub use check::RuleWarning;
 pub use load::{MAX_RULE_FILE, RuleError, RuleErrors, RuleSource, schema_json};
 pub use schema::{
     CueScope, Distribution, DocumentWords, Example, Expected, IndicatorRule, KindCue, Limits,
-    PercentMeaning, Placement, Replacement, RuleFile, SpanSide, TypeWords, VerbClass, Vocabulary,
+    PercentMeaning, Placement, Replacement, RuleFile, SpanSide, TableWords, TypeWords, VerbClass,
+    Vocabulary,
 };
 
 use crate::record::{Bound, Kind, Tier};
@@ -140,6 +141,8 @@ pub struct RulePack {
     unit_class: HashMap<String, String>,
     /// Words that tell what a document is and its year (normalised).
     pub documents: DocumentWords,
+    /// How tables flattened into lines are read (normalised, longest first).
+    pub tables: TableWords,
     /// What the clean stage undoes (see [`crate::clean`]).
     pub noise: Noise,
     pub limits: Limits,

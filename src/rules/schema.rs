@@ -283,6 +283,10 @@ pub struct Vocabulary {
     /// (73%的常住人口).
     #[serde(default)]
     pub attributive: Option<Vec<String>>,
+    /// How a table flattened into lines is read (统计公报: 指标 / 绝对数 /
+    /// 比上年增长%, then a row per indicator).
+    #[serde(default)]
+    pub tables: Option<TableWords>,
     /// What a document is and when, read off its head (see `DocumentWords`).
     #[serde(default)]
     pub documents: Option<DocumentWords>,
@@ -323,6 +327,40 @@ impl Layer for Exclusion {
         self.before.take_out(&words.before);
         self.between.take_out(&words.between);
         self.indicators.take_out(&words.indicators);
+        false
+    }
+}
+
+/// The header words of a table of figures. A header row is a line of cells
+/// (split at tabs or runs of blanks) whose first cell names the column of
+/// names and whose other cells name columns of figures; the rows after it
+/// that name an indicator give one record per figure cell.
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TableWords {
+    /// The header of the column of names: 指标, 项目.
+    #[serde(default)]
+    pub names: Vec<String>,
+    /// The header of a column of units, one for each row: 单位, 计量单位.
+    #[serde(default)]
+    pub units: Vec<String>,
+    /// Headers of columns of figures, by what their figures are (level:
+    /// 绝对数; growth: 比上年增长). A unit in the header (绝对数(亿元),
+    /// 增长%) goes for the column; a growth column has `%` unless it says.
+    #[serde(default)]
+    pub columns: BTreeMap<VerbClass, Vec<String>>,
+}
+
+impl Layer for TableWords {
+    fn layer(&mut self, over: Self) {
+        self.names.layer(over.names);
+        self.units.layer(over.units);
+        self.columns.layer(over.columns);
+    }
+    fn take_out(&mut self, words: &Self) -> bool {
+        self.names.take_out(&words.names);
+        self.units.take_out(&words.units);
+        self.columns.take_out(&words.columns);
         false
     }
 }
@@ -671,6 +709,7 @@ layer_fields!(
     joiners,
     bases,
     attributive,
+    tables,
     documents,
     not_words,
     limits,
