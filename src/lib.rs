@@ -15,6 +15,7 @@
 pub mod batch;
 pub mod clean;
 pub mod decode;
+pub mod diff;
 pub mod document;
 pub mod eval;
 pub mod explain;

@@ -43,6 +43,28 @@ enum Command {
         #[command(flatten)]
         rules: RuleArgs,
     },
+    /// What a rule change does: per document, the records it adds, removes and changes.
+    ///
+    /// The base is the built-in pack layered with --base-rules (if any); the
+    /// new pack is the built-in one layered with --rules. Exit status as
+    /// diff's: 0 no difference, 1 differences, 2 trouble (invalid rules, an
+    /// input that could not be read).
+    Diff {
+        /// Rule files or directories whose effect to show (repeatable).
+        #[arg(long = "rules", value_name = "DIR", required = true)]
+        rules: Vec<PathBuf>,
+        /// Rule files or directories to compare against (repeatable; default: the built-in pack alone).
+        #[arg(long = "base-rules", value_name = "DIR")]
+        base_rules: Vec<PathBuf>,
+        /// Neither side starts from the built-in pack.
+        #[arg(long)]
+        no_default_rules: bool,
+        /// `text` for a terminal, `md` for a pull-request comment.
+        #[arg(long, value_enum, default_value_t = DiffFormat::Text)]
+        format: DiffFormat,
+        #[command(flatten)]
+        batch: BatchArgs,
+    },
     /// Work with rule files.
     Rules {
         #[command(subcommand)]
@@ -62,6 +84,12 @@ enum Command {
         #[command(flatten)]
         rules: RuleArgs,
     },
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum DiffFormat {
+    Text,
+    Md,
 }
 
 #[derive(Args)]
@@ -140,7 +168,11 @@ fn broken_pipe(e: &anyhow::Error) -> bool {
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     if matches!(
         cli.command,
-        Command::Extract(_) | Command::Outline(_) | Command::Docs(_) | Command::Eval { .. }
+        Command::Extract(_)
+            | Command::Outline(_)
+            | Command::Docs(_)
+            | Command::Eval { .. }
+            | Command::Diff { .. }
     ) {
         // The engine's tables are built while the rules load.
         std::thread::spawn(zhibiao::prepare);
@@ -177,6 +209,13 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             rules,
         } => evaluate(&gold, verbose, &batch, &rules),
         Command::Rules { command } => rules(command),
+        Command::Diff {
+            rules,
+            base_rules,
+            no_default_rules,
+            format,
+            batch,
+        } => rule_diff(&base_rules, &rules, no_default_rules, format, &batch),
         Command::Explain {
             text,
             file,
@@ -330,7 +369,12 @@ fn evaluate(
     let Some(pack) = load_pack(&rules.rules, rules.no_default_rules) else {
         return Ok(ExitCode::from(2));
     };
-    let (indicators, sections, failed) = cli::batch::collect(&pack, batch)?;
+    let cli::batch::Collected {
+        indicators,
+        sections,
+        failed,
+        ..
+    } = cli::batch::collect(&pack, batch)?;
     let mut stdout = io::stdout().lock();
     for g in gold_files {
         let text =
@@ -351,5 +395,76 @@ fn evaluate(
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
+    })
+}
+
+fn rule_diff(
+    base_rules: &[PathBuf],
+    rules: &[PathBuf],
+    no_default: bool,
+    format: DiffFormat,
+    batch: &BatchArgs,
+) -> anyhow::Result<ExitCode> {
+    // Each side reads the inputs: stdin could be read only once.
+    if batch.paths.iter().any(|p| p.as_os_str() == "-")
+        || batch
+            .files_from
+            .as_ref()
+            .is_some_and(|f| f.as_os_str() == "-")
+    {
+        anyhow::bail!("diff reads its inputs once for each side: give files, not - for stdin");
+    }
+    let (Some(base), Some(new)) = (
+        load_pack(base_rules, no_default),
+        load_pack(rules, no_default),
+    ) else {
+        return Ok(ExitCode::from(2));
+    };
+    let quiet = BatchArgs {
+        quiet: true,
+        ..batch.clone()
+    };
+    let old = cli::batch::collect(&base, &quiet)?;
+    let new = cli::batch::collect(&new, &quiet)?;
+    let indicators = zhibiao::diff::diff(&old.indicators, &new.indicators);
+    let sections = zhibiao::diff::diff(&old.sections, &new.sections);
+    let (render_i, render_s) = match format {
+        DiffFormat::Text => (
+            zhibiao::diff::render_text("indicators", &indicators),
+            zhibiao::diff::render_text("sections", &sections),
+        ),
+        DiffFormat::Md => (
+            zhibiao::diff::render_markdown("indicators", &indicators),
+            zhibiao::diff::render_markdown("sections", &sections),
+        ),
+    };
+    let mut docs: Vec<&str> = indicators
+        .iter()
+        .map(|d| d.doc.as_str())
+        .chain(sections.iter().map(|d| d.doc.as_str()))
+        .collect();
+    docs.sort_unstable();
+    docs.dedup();
+    let (ia, ir, ic) = zhibiao::diff::totals(&indicators);
+    let (sa, sr, sc) = zhibiao::diff::totals(&sections);
+    let summary = format!(
+        "{} of {} documents differ; indicator records: +{ia} −{ir} ~{ic}; section records: +{sa} −{sr} ~{sc}",
+        docs.len(),
+        new.docs
+    );
+    let mut stdout = io::stdout().lock();
+    match format {
+        DiffFormat::Text => writeln!(stdout, "{render_i}{render_s}{summary}")?,
+        DiffFormat::Md => writeln!(
+            stdout,
+            "### zhibiao diff\n\n{summary}\n\n{render_i}{render_s}"
+        )?,
+    }
+    Ok(if old.failed + new.failed > 0 {
+        ExitCode::from(2)
+    } else if docs.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
     })
 }

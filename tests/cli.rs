@@ -179,3 +179,42 @@ fn the_users_year_wins() {
         .unwrap();
     assert_eq!(bad.status.code(), Some(2));
 }
+
+/// `diff` shows what a rule layer adds, removes and changes, per document,
+/// with an exit status like diff's.
+#[test]
+fn diff_shows_what_a_rule_change_does() {
+    let dir = fresh_dir("diff");
+    let doc = dir.join("report.txt");
+    std::fs::write(&doc, "某区经济总量达到300亿元，地区生产总值增长5%。\n").unwrap();
+    let rules = dir.join("rules");
+    std::fs::create_dir(&rules).unwrap();
+    std::fs::write(
+        rules.join("r.yaml"),
+        "vocabulary:\n  exclusions:\n    part_of_region:\n      before: [某区]\n",
+    )
+    .unwrap();
+    let run = |args: &[&str]| zhibiao().arg("diff").args(args).arg(&doc).output().unwrap();
+    let r = rules.to_str().unwrap();
+    let out = run(&["--rules", r]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(text.contains("- line 1: gdp level 300 亿元"), "{text}");
+    assert!(
+        text.contains("1 of 1 documents differ; indicator records: +0 −1 ~0"),
+        "{text}"
+    );
+    let md = run(&["--rules", r, "--format", "md"]);
+    assert!(String::from_utf8_lossy(&md.stdout).contains("| - | 1 | gdp level 300 亿元"));
+    // The same rules on both sides: no difference, exit 0.
+    let same = run(&["--rules", r, "--base-rules", r]);
+    assert_eq!(same.status.code(), Some(0));
+    // Bad rules or stdin: trouble, exit 2.
+    std::fs::write(rules.join("bad.yaml"), "vocabulary: [").unwrap();
+    assert_eq!(run(&["--rules", r]).status.code(), Some(2));
+    let stdin = zhibiao()
+        .args(["diff", "--rules", r, "-"])
+        .output()
+        .unwrap();
+    assert_eq!(stdin.status.code(), Some(2));
+}

@@ -14,7 +14,7 @@ use zhibiao::output::{Encoded, Encoder, Format, Row};
 use zhibiao::{Diagnostic, Extraction, RulePack, Severity};
 
 /// What a batch reads and how (the options common to extract, outline, eval).
-#[derive(clap::Args, Debug)]
+#[derive(clap::Args, Debug, Clone)]
 pub struct BatchArgs {
     /// Files, directories (walked recursively), archives (.zip, .tar, .tar.gz, .tgz) or - for stdin.
     pub paths: Vec<PathBuf>,
@@ -336,12 +336,9 @@ fn open_diagnostics(path: &Path, resume: Option<&ResumePoint>) -> anyhow::Result
     Ok(file)
 }
 
-/// All records of a batch, for eval.
-pub fn collect(
-    pack: &RulePack,
-    args: &BatchArgs,
-) -> anyhow::Result<(Vec<zhibiao::Indicator>, Vec<zhibiao::Section>, usize)> {
-    let (mut ind, mut sec) = (Vec::new(), Vec::new());
+/// All records of a batch, for eval and diff.
+pub fn collect(pack: &RulePack, args: &BatchArgs) -> anyhow::Result<Collected> {
+    let (mut indicators, mut sections) = (Vec::new(), Vec::new());
     let tally = run(
         pack,
         args,
@@ -350,12 +347,26 @@ pub fn collect(
         |_, x| x,
         |done| {
             let Ok(x) = &done.result else { return Ok(0) };
-            ind.extend(x.indicators.iter().cloned());
-            sec.extend(x.sections.iter().cloned());
+            indicators.extend(x.indicators.iter().cloned());
+            sections.extend(x.sections.iter().cloned());
             Ok(x.indicators.len())
         },
     )?;
-    Ok((ind, sec, tally.failed))
+    Ok(Collected {
+        indicators,
+        sections,
+        docs: tally.docs,
+        failed: tally.failed,
+    })
+}
+
+/// The records of a whole batch, held in memory (for eval and diff).
+pub struct Collected {
+    pub indicators: Vec<zhibiao::Indicator>,
+    pub sections: Vec<zhibiao::Section>,
+    /// Documents read, and how many of them failed.
+    pub docs: usize,
+    pub failed: usize,
 }
 
 type Opened = (Box<dyn Write + Send>, Encoder, Option<ResumePoint>);
