@@ -138,7 +138,7 @@ impl Document {
             if !parse::may_hold_time(l, &pack.grammar_words) {
                 continue;
             }
-            let date = parse::tokens(l, &pack.grammar_words)
+            let date = parse::time_tokens(l, &pack.grammar_words)
                 .into_iter()
                 .find_map(|t| match t.kind {
                     TokenKind::Date(d) => Some(d),
@@ -160,7 +160,7 @@ impl Document {
         let looks_back = doc.doc_type.value.looks_back();
         let title_year = doc.title.as_ref().and_then(|t| {
             let (at, l) = head.iter().find(|(at, _)| Some(line_of(*at)) == t.line)?;
-            let year = years_in(&parse::tokens(l, &pack.grammar_words)).max()?;
+            let year = years_in(&parse::time_tokens(l, &pack.grammar_words)).max()?;
             Some((year, Some(line_of(*at))))
         });
         let settled = given
@@ -268,13 +268,26 @@ fn text_year(pack: &RulePack, norm: &Normalised<'_>, looks_back: bool) -> Option
     let words = &pack.documents;
     let gw = &pack.grammar_words;
     let own = |reviewed: i32| if looks_back { reviewed + 1 } else { reviewed };
-    let after = |line: &str, t: &Token, list: &[String]| {
-        let mut rest = &line[t.end..];
+    // Whether words of `list` follow a year ending at `end` (2026年主要预期目标,
+    // 2013年的工作回顾).
+    let after = |line: &str, end: usize, list: &[String]| {
+        let mut rest = &line[end..];
         if let Some(n) = pack.attributive_at(rest) {
             rest = &rest[n..];
         }
         let rest = rest.trim_start();
         list.iter().any(|w| rest.starts_with(w.as_str()))
+    };
+    // A year looked back on: at its end (2012年底), with an amount at it
+    // (2012年的1923亿元), or opening a clause (2012年,…; the tokens say
+    // whether it opens one).
+    let looks_back_on = |line: &str, end: usize| {
+        let rest = &line[end..];
+        after(line, end, &words.year_end)
+            || pack
+                .attributive_at(rest)
+                .is_some_and(|n| rest[n..].starts_with(|c: char| c.is_ascii_digit()))
+            || rest.starts_with(',')
     };
     // A year after a time preposition (到2020年) is a goal's, not the report's.
     let own_year = |tokens: &[Token], i: usize| {
@@ -287,15 +300,33 @@ fn text_year(pack: &RulePack, norm: &Normalised<'_>, looks_back: bool) -> Option
     let mut closed = None;
     // Years looked back on, with how often and where first.
     let mut looked: std::collections::BTreeMap<i32, (usize, usize)> = Default::default();
-    for (at, line) in line_starts(&norm.text) {
-        let cued = |list: &[String]| list.iter().any(|w| line.contains(w.as_str()));
-        let may_date = line.bytes().any(|b| b.is_ascii_digit());
-        if !may_date && !cued(&words.plan_closed) {
+    'lines: for (at, line) in line_starts(&norm.text) {
+        // Only a sentence with a year (2012年) or a closed plan (“十四五”
+        // 圆满收官) says anything here: the grammar is spared the rest.
+        let closes = parse::may_hold_plan(line)
+            && words.plan_closed.iter().any(|w| line.contains(w.as_str()));
+        if !closes && parse::year_ends(line).next().is_none() {
             continue;
         }
         for (s, e, _) in parse::sentences(line) {
             let sentence = &line[s..e];
-            let tokens = parse::tokens(sentence, gw);
+            // A sentence is read only for a year it plans, reviews or looks
+            // back on, or a plan it closes.
+            let notable = parse::year_ends(sentence).any(|end| {
+                after(sentence, end, &words.plan_year)
+                    || after(sentence, end, &words.review_year)
+                    || looks_back_on(sentence, end)
+            });
+            if !(notable || closes && parse::may_hold_plan(sentence)) {
+                continue;
+            }
+            let tokens = parse::time_tokens(sentence, gw);
+            if !tokens
+                .iter()
+                .any(|t| matches!(t.kind, TokenKind::Year(_) | TokenKind::PlanSpan(_)))
+            {
+                continue;
+            }
             // A sentence that plans, or speaks of this year or the next
             // (做好今年的工作), looks forward.
             let plans = pack.scan(sentence).cues.iter().any(|c| pack.is_frame(c))
@@ -307,7 +338,7 @@ fn text_year(pack: &RulePack, norm: &Normalised<'_>, looks_back: bool) -> Option
                 let TokenKind::Year(y) = t.kind else {
                     if let TokenKind::PlanSpan(end) = t.kind
                         && closed.is_none()
-                        && cued(&words.plan_closed)
+                        && closes
                     {
                         closed = Some((own(end), at + s));
                     }
@@ -316,23 +347,20 @@ fn text_year(pack: &RulePack, norm: &Normalised<'_>, looks_back: bool) -> Option
                 if !own_year(&tokens, i) {
                     continue;
                 }
-                if plan.is_none() && after(sentence, t, &words.plan_year) {
+                // The year planned settles it: nothing after can change it.
+                if after(sentence, t.end, &words.plan_year) {
                     plan = Some((y, at + s));
+                    break 'lines;
                 }
-                if review.is_none() && after(sentence, t, &words.review_year) {
+                if review.is_none() && after(sentence, t.end, &words.review_year) {
                     review = Some((own(y), at + s));
                 }
-                // A year looked back on: at its end (2012年底), with an amount
-                // at it (2012年的1923亿元), or opening a clause (2012年,…).
+                let opens_clause = tokens[..i]
+                    .iter()
+                    .all(|t| matches!(t.kind, TokenKind::ClauseSep));
                 let rest = &sentence[t.end..];
-                let looked_back = after(sentence, t, &words.year_end)
-                    || pack
-                        .attributive_at(rest)
-                        .is_some_and(|n| rest[n..].starts_with(|c: char| c.is_ascii_digit()))
-                    || (rest.starts_with(',')
-                        && tokens[..i]
-                            .iter()
-                            .all(|t| matches!(t.kind, TokenKind::ClauseSep)));
+                let looked_back =
+                    looks_back_on(sentence, t.end) && (opens_clause || !rest.starts_with(','));
                 if looked_back && !plans {
                     looked.entry(y).or_insert((0, at + s)).0 += 1;
                 }

@@ -215,7 +215,7 @@ fn paragraph_opening(
     if first.is_empty() || !(opens || ends) {
         return;
     }
-    let tokens = parse::tokens(first, &pack.grammar_words);
+    let tokens = parse::time_tokens(first, &pack.grammar_words);
     let cues = pack.scan(first).cues;
     let before = Before {
         this_year: state.time.this_year,
@@ -315,21 +315,31 @@ fn line_tokens(
     for (i, span) in spans.iter().enumerate() {
         let (s, e, end) = *span;
         let text = &line[s..e];
-        let timely = i < last
-            && (parse::may_hold_time(text, &pack.grammar_words)
-                || hits_in(cues, |c| c.start, s, e)
-                    .iter()
-                    .any(|c| pack.roles(c).contains(&crate::rules::Role::FiveYear)));
-        if matters(span) || timely {
-            tokens.extend(
-                parse::tokens(text, &pack.grammar_words)
-                    .into_iter()
-                    .map(|t| Token {
-                        start: t.start + s,
-                        end: t.end + s,
-                        kind: t.kind,
-                    }),
-            );
+        let matters = matters(span);
+        // A sentence before the last that matters is read for its time
+        // only. A paragraph's first sentence may say which year it is
+        // about (刚刚过去的2017年，…); a later one sets the time only in a
+        // clause that opens with it.
+        let shaped = (matters || i < last).then(|| parse::Shaped::new(text, &pack.grammar_words));
+        let read = shaped.as_ref().and_then(|shaped| {
+            if matters {
+                return Some(shaped.tokens());
+            }
+            let timely = if i == 0 {
+                shaped.may_hold_time()
+            } else {
+                shaped.may_open_with_time()
+            } || hits_in(cues, |c| c.start, s, e)
+                .iter()
+                .any(|c| pack.roles(c).contains(&crate::rules::Role::FiveYear));
+            timely.then(|| shaped.time_tokens())
+        });
+        if let Some(read) = read {
+            tokens.extend(read.into_iter().map(|t| Token {
+                start: t.start + s,
+                end: t.end + s,
+                kind: t.kind,
+            }));
         } else if let Some((ts, te)) = end {
             tokens.push(Token {
                 start: ts,
