@@ -2,9 +2,10 @@
 //!
 //! Layering: files come in order (the built-in pack first, then each
 //! `--rules DIR`, files of a directory by name). An indicator rule whose `id`
-//! is already known is merged into it (aliases and exclusions added, other
-//! keys replaced; `enabled: false` switches it off). A vocabulary list given
-//! in a later file replaces that list; lists not given are kept.
+//! is already known is merged into it (aliases and examples added, other
+//! keys replaced; `enabled: false` switches it off). Vocabulary layers by
+//! [`Layer`]: a list adds its words, a map merges key by key, `remove:`
+//! takes words out.
 //!
 //! Checking collects every problem rather than stopping at the first, and
 //! locates each one at file:line:column with what was found and what was
