@@ -24,7 +24,7 @@ use std::panic::AssertUnwindSafe;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Arc, Condvar, Mutex, PoisonError};
 
 use globset::{Glob, GlobSet, GlobSetBuilder};
 use rayon::prelude::*;
@@ -132,16 +132,28 @@ enum Content {
     Skipped(String),
 }
 
+/// A document's bytes, or, for a long file, the file to read a piece at a
+/// time.
+enum Body {
+    Whole(Vec<u8>),
+    Long(File),
+}
+
 impl Content {
-    /// The bytes (or why there are none) and the input bytes they stand for.
-    fn load(self, limits: &Limits) -> (Result<Vec<u8>, String>, u64) {
+    /// The bytes (or why there are none) and the input bytes they stand for
+    /// (a long file's are counted piece by piece).
+    fn load(self, limits: &Limits, piece: usize) -> (Result<Body, String>, u64) {
         match self {
-            Content::Read { bytes, disk_bytes } => (Ok(bytes), disk_bytes),
-            Content::File(path) => match read_path(&path, limits) {
-                Ok(bytes) => {
-                    let n = bytes.len() as u64;
-                    (Ok(bytes), n)
-                }
+            Content::Read { bytes, disk_bytes } => (Ok(Body::Whole(bytes)), disk_bytes),
+            Content::File(path) => match open_path(&path, limits) {
+                Ok((file, Some(len))) if len > piece as u64 => (Ok(Body::Long(file)), 0),
+                Ok((file, _)) => match read_capped(file, limits.max_file_size, "--max-file-size") {
+                    Ok(bytes) => {
+                        let n = bytes.len() as u64;
+                        (Ok(Body::Whole(bytes)), n)
+                    }
+                    Err(e) => (Err(e), 0),
+                },
                 Err(e) => (Err(e), 0),
             },
             Content::Failed(why) | Content::Skipped(why) => (Err(why), 0),
@@ -185,9 +197,10 @@ fn read_capped(mut reader: impl Read, limit: u64, what: &str) -> Result<Vec<u8>,
     Ok(buf)
 }
 
-/// A file named as input, read whole within the limits. A FIFO is read as
-/// it comes (`<(command)`), but one with no writer is empty, not a hang.
-fn read_path(path: &Path, limits: &Limits) -> Result<Vec<u8>, String> {
+/// A file named as input, open, and its length if it is a regular file. A
+/// FIFO is read as it comes (`<(command)`), but one with no writer is
+/// empty, not a hang.
+fn open_path(path: &Path, limits: &Limits) -> Result<(File, Option<u64>), String> {
     let meta = std::fs::metadata(path).map_err(|e| e.to_string())?;
     let kind = special_kind(&meta.file_type());
     if kind.is_some_and(|k| k != "FIFO") {
@@ -200,13 +213,11 @@ fn read_path(path: &Path, limits: &Limits) -> Result<Vec<u8>, String> {
             limits.max_file_size
         ));
     }
-    let file = if kind.is_some() {
-        open_fifo(path)
-    } else {
-        File::open(path)
+    match kind {
+        Some(_) => open_fifo(path).map(|f| (f, None)),
+        None => File::open(path).map(|f| (f, Some(meta.len()))),
     }
-    .map_err(|e| e.to_string())?;
-    read_capped(file, limits.max_file_size, "--max-file-size")
+    .map_err(|e| e.to_string())
 }
 
 /// What kind of special file this is, or `None` for a regular file or a
@@ -266,6 +277,9 @@ pub struct Done<T> {
     /// How the document was read, and its warnings (empty on an error).
     pub diagnostics: Vec<Diagnostic>,
     pub disk_bytes: u64,
+    /// More pieces of this document follow (a long document, read a piece
+    /// at a time: see [`crate::chunk`]).
+    pub more: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -283,6 +297,8 @@ pub struct Options {
     pub skip: Vec<PathBuf>,
     /// What the user knows of every document (its year, `--year`).
     pub given: crate::Given,
+    /// A file longer than this is read a piece at a time.
+    pub piece: usize,
 }
 
 impl Default for Options {
@@ -296,6 +312,7 @@ impl Default for Options {
             limits: Limits::default(),
             skip: Vec::new(),
             given: crate::Given::default(),
+            piece: crate::chunk::PIECE,
         }
     }
 }
@@ -357,7 +374,9 @@ pub fn run<T: Send>(
         tokens: Some(token_tx),
         done,
         outcome: Ok(()),
+        awaiting_turn: 0,
     });
+    let turn = Condvar::new();
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(opts.jobs)
         .build()
@@ -368,13 +387,15 @@ pub fn run<T: Send>(
         let encoding = opts.encoding.clone();
         let limits = opts.limits;
         let given = opts.given;
+        let piece = opts.piece;
         let finish = &finish;
         let order = &order;
+        let turn = &turn;
         scope.spawn(move || {
             pool.install(|| {
                 doc_rx.into_iter().par_bridge().for_each(|(seq, doc)| {
                     let skipped = matches!(doc.content, Content::Skipped(_));
-                    let (bytes, disk_bytes) = doc.content.load(&limits);
+                    let (body, disk_bytes) = doc.content.load(&limits, piece);
                     let error = |code: &str, message: String| Diagnostic {
                         doc: doc.name.clone(),
                         severity: if skipped {
@@ -385,6 +406,29 @@ pub fn run<T: Send>(
                         code: code.into(),
                         line: None,
                         message,
+                    };
+                    let bytes = match body {
+                        Ok(Body::Long(file)) => {
+                            let long = Long {
+                                seq,
+                                name: &doc.name,
+                                order,
+                                turn,
+                            };
+                            return long.run(|name, pieces| {
+                                crate::chunk::process_long(
+                                    pack,
+                                    name,
+                                    file,
+                                    encoding.as_deref(),
+                                    &given,
+                                    piece,
+                                    |p| pieces(p, finish),
+                                )
+                            });
+                        }
+                        Ok(Body::Whole(bytes)) => Ok(bytes),
+                        Err(why) => Err(why),
                     };
                     // A bug that panics on one document costs that document,
                     // not the batch (nor a hang waiting for its result).
@@ -425,8 +469,12 @@ pub fn run<T: Send>(
                             result,
                             diagnostics,
                             disk_bytes,
+                            more: false,
                         },
                     );
+                    if order.awaiting_turn > 0 {
+                        turn.notify_all();
+                    }
                 });
             });
         });
@@ -449,6 +497,8 @@ struct Order<T, F> {
     tokens: Option<SyncSender<()>>,
     done: F,
     outcome: io::Result<()>,
+    /// Workers of long documents waiting for their turn (see [`Long`]).
+    awaiting_turn: usize,
 }
 
 impl<T, F: FnMut(Done<T>) -> io::Result<()>> Order<T, F> {
@@ -470,6 +520,88 @@ impl<T, F: FnMut(Done<T>) -> io::Result<()>> Order<T, F> {
                 }
                 self.freed = 0;
             }
+        }
+    }
+}
+
+/// A long document's worker: it waits until every document before it is
+/// out, then hands its pieces straight to the caller as each is done, so
+/// its records are never all held. No deadlock: documents are taken in
+/// order, so the ones before it are all being processed already.
+struct Long<'a, T, F> {
+    seq: usize,
+    name: &'a str,
+    order: &'a Mutex<Order<T, F>>,
+    turn: &'a Condvar,
+}
+
+impl<T, F: FnMut(Done<T>) -> io::Result<()>> Long<'_, T, F> {
+    /// Run `read` (which calls `pieces` for each piece, and stops when it
+    /// returns false) in this document's turn.
+    fn run<E>(&self, read: impl FnOnce(&str, &mut dyn FnMut(crate::chunk::Piece, &E) -> bool))
+    where
+        E: Fn(&str, Extraction) -> T,
+    {
+        let lock = || self.order.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut order = lock();
+        order.awaiting_turn += 1;
+        while order.next != self.seq {
+            order = self
+                .turn
+                .wait(order)
+                .unwrap_or_else(PoisonError::into_inner);
+        }
+        order.awaiting_turn -= 1;
+        drop(order);
+        let mut finished = false;
+        read(self.name, &mut |piece, finish| {
+            let (result, diagnostics) = match piece.result {
+                Ok(mut x) => {
+                    let diagnostics = std::mem::take(&mut x.diagnostics);
+                    (Ok(finish(self.name, x)), diagnostics)
+                }
+                Err(e) => (Err(e), Vec::new()),
+            };
+            let done = Done {
+                name: self.name.to_string(),
+                result,
+                diagnostics,
+                disk_bytes: piece.bytes,
+                more: !piece.last,
+            };
+            let mut order = lock();
+            if piece.last {
+                finished = true;
+                order.take(self.seq, done);
+                return false;
+            }
+            if order.outcome.is_ok() {
+                order.outcome = (order.done)(done);
+            }
+            order.outcome.is_ok()
+        });
+        let mut order = lock();
+        if !finished {
+            // The caller gave up (its output failed): the document ends here.
+            order.take(
+                self.seq,
+                Done {
+                    name: self.name.to_string(),
+                    result: Err(Diagnostic {
+                        doc: self.name.to_string(),
+                        severity: Severity::Error,
+                        code: "unreadable".into(),
+                        line: None,
+                        message: "stopped: the output failed".into(),
+                    }),
+                    diagnostics: Vec::new(),
+                    disk_bytes: 0,
+                    more: false,
+                },
+            );
+        }
+        if order.awaiting_turn > 0 {
+            self.turn.notify_all();
         }
     }
 }

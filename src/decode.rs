@@ -32,6 +32,18 @@ pub enum DecodeError {
     Undecodable,
 }
 
+impl DecodeError {
+    /// The diagnostic code of the error.
+    pub fn code(&self) -> &'static str {
+        match self {
+            DecodeError::Empty => "empty",
+            DecodeError::Binary(_) => "binary",
+            DecodeError::UnknownEncoding(_) => "unknown_encoding",
+            DecodeError::Undecodable => "undecodable",
+        }
+    }
+}
+
 /// Decoded text and how it was read.
 #[derive(Debug)]
 pub struct Decoded {
@@ -56,23 +68,13 @@ pub fn decode(bytes: &[u8], name: &str, forced: Option<&str>) -> Result<Decoded,
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Err(DecodeError::Empty);
     }
-    let (enc, body) = match forced {
-        Some(label) => {
-            let enc = Encoding::for_label(label.trim().as_bytes())
-                .ok_or_else(|| DecodeError::UnknownEncoding(label.to_string()))?;
-            (enc, bytes)
-        }
-        None => match Encoding::for_bom(bytes) {
-            Some((enc, bom)) => (enc, &bytes[bom..]),
-            None => (sniff(bytes)?, bytes),
-        },
-    };
-    let (text, replaced) = decode_with(enc, body);
+    let (enc, bom) = encoding_of(bytes, true, forced)?;
+    let (text, replaced) = decode_with(enc, &bytes[bom..]);
     // Cleanly decoded text needs no count (the common case, and a whole pass).
     if replaced > 0 && replaced * 4 > text.chars().count() {
         return Err(DecodeError::Undecodable);
     }
-    let html = looks_like_html(name, &text);
+    let html = is_html(name, &text);
     // Line ends stay as they are (CR included): records point into this
     // text, and it must be the file's text. Normalisation reads CR LF and
     // a lone CR as line breaks.
@@ -85,6 +87,26 @@ pub fn decode(bytes: &[u8], name: &str, forced: Option<&str>) -> Result<Decoded,
     })
 }
 
+/// The encoding of a document, from its first bytes (a BOM, else a guess)
+/// unless `forced`, and how many bytes of BOM to pass over. Also what a
+/// long document is decoded piece by piece with (`chunk`): `whole` says
+/// whether `head` is all of the document.
+pub fn encoding_of(
+    head: &[u8],
+    whole: bool,
+    forced: Option<&str>,
+) -> Result<(&'static Encoding, usize), DecodeError> {
+    match forced {
+        Some(label) => Encoding::for_label(label.trim().as_bytes())
+            .map(|enc| (enc, 0))
+            .ok_or_else(|| DecodeError::UnknownEncoding(label.to_string())),
+        None => match Encoding::for_bom(head) {
+            Some(found) => Ok(found),
+            None => Ok((sniff(head, whole)?, 0)),
+        },
+    }
+}
+
 fn decode_with(enc: &'static Encoding, bytes: &[u8]) -> (String, usize) {
     let (text, had_errors) = enc.decode_without_bom_handling(bytes);
     let replaced = if had_errors {
@@ -95,8 +117,8 @@ fn decode_with(enc: &'static Encoding, bytes: &[u8]) -> (String, usize) {
     (text.into_owned(), replaced)
 }
 
-/// Guess the encoding of BOM-less bytes.
-fn sniff(bytes: &[u8]) -> Result<&'static Encoding, DecodeError> {
+/// Guess the encoding of BOM-less bytes (`whole`: all of the document).
+fn sniff(bytes: &[u8], whole: bool) -> Result<&'static Encoding, DecodeError> {
     let head = &bytes[..bytes.len().min(64 * 1024)];
     if let Some(kind) = binary_kind(head) {
         return Err(DecodeError::Binary(kind));
@@ -116,7 +138,7 @@ fn sniff(bytes: &[u8]) -> Result<&'static Encoding, DecodeError> {
         return Ok(enc);
     }
     let mut detector = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
-    detector.feed(head, head.len() == bytes.len());
+    detector.feed(head, whole && head.len() == bytes.len());
     Ok(detector.guess(None, chardetng::Utf8Detection::Allow))
 }
 
@@ -159,7 +181,9 @@ fn binary_kind(head: &[u8]) -> Option<&'static str> {
         .or_else(|| memchr::memchr(0, head).map(|_| "NUL bytes"))
 }
 
-fn looks_like_html(name: &str, text: &str) -> bool {
+/// Whether decoded text is an HTML page (by the name's extension, or how
+/// the text begins).
+pub fn is_html(name: &str, text: &str) -> bool {
     let lower = name.to_ascii_lowercase();
     if lower.ends_with(".html") || lower.ends_with(".htm") || lower.ends_with(".xhtml") {
         return true;

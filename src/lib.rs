@@ -13,6 +13,7 @@
 //! ```
 
 pub mod batch;
+pub mod chunk;
 pub mod clean;
 pub mod decode;
 pub mod diff;
@@ -41,25 +42,51 @@ pub struct Extraction {
     pub indicators: Vec<Indicator>,
     pub sections: Vec<Section>,
     pub diagnostics: Vec<Diagnostic>,
+    /// A later piece of a long document (see [`chunk`]): `document` is the
+    /// first piece's, already handed on with it.
+    pub continues: bool,
+    /// Where the walk through the text ended, for a next piece.
+    pub resume: link::Resume,
 }
 
 /// Extract indicator and section records from one decoded document.
 /// `doc` is the name records carry; `text` is the decoded UTF-8 text.
 pub fn extract(pack: &RulePack, doc: &str, text: &str) -> Extraction {
-    run(pack, doc, text, &Given::default(), None)
+    run(pack, doc, text, &Given::default(), None, None)
 }
 
 /// Like [`extract`], with what the caller knows of the document (its year
 /// from the command line or a manifest), which wins over the text.
 pub fn extract_with(pack: &RulePack, doc: &str, text: &str, given: &Given) -> Extraction {
-    run(pack, doc, text, given, None)
+    run(pack, doc, text, given, None, None)
+}
+
+/// A later piece of a long document (see [`chunk`]): the first piece's
+/// `document`, and the walk going on from `resume` at byte `from` of
+/// `text` (after the headings put before the piece).
+pub(crate) fn extract_piece(
+    pack: &RulePack,
+    doc: &str,
+    text: &str,
+    document: &Document,
+    from: usize,
+    resume: link::Resume,
+) -> Extraction {
+    run(
+        pack,
+        doc,
+        text,
+        &Given::default(),
+        None,
+        Some((document, from, resume)),
+    )
 }
 
 /// Like [`extract`], and also why each indicator record came out as it did
 /// (one `Why` per record, in order).
 pub fn extract_explained(pack: &RulePack, doc: &str, text: &str) -> (Extraction, Vec<link::Why>) {
     let why = std::cell::RefCell::new(Vec::new());
-    let out = run(pack, doc, text, &Given::default(), Some(&why));
+    let out = run(pack, doc, text, &Given::default(), Some(&why), None);
     (out, why.into_inner())
 }
 
@@ -69,10 +96,14 @@ fn run(
     text: &str,
     given: &Given,
     why: Option<&std::cell::RefCell<Vec<link::Why>>>,
+    piece: Option<(&Document, usize, link::Resume)>,
 ) -> Extraction {
     let norm = normalised(pack, text);
     let lines = LineIndex::new(text);
-    let document = Document::read(pack, doc, &norm, &lines, given);
+    let document = match piece {
+        Some((first, _, _)) => first.clone(),
+        None => Document::read(pack, doc, &norm, &lines, given),
+    };
     let headings = outline::headings(&norm);
     let sections = headings
         .iter()
@@ -102,8 +133,9 @@ fn run(
         norm: &norm,
         headings: &headings,
         lines: &lines,
+        resume: piece.map(|(_, from, resume)| (from, resume)),
     };
-    link::link(&cx, &mut out.indicators, &mut out.diagnostics);
+    out.resume = link::link(&cx, &mut out.indicators, &mut out.diagnostics);
     out.document = document;
     out
 }
@@ -132,6 +164,28 @@ pub fn process_with(
     encoding: Option<&str>,
     given: &Given,
 ) -> Result<Extraction, Diagnostic> {
+    let decoded = decode::decode(bytes, name, encoding).map_err(|e| unreadable(name, &e))?;
+    let mut out = extract_with(pack, name, &decoded.text, given);
+    let mut notes = reading_notes(name, &decoded);
+    notes.append(&mut out.diagnostics);
+    out.diagnostics = notes;
+    Ok(out)
+}
+
+/// A document that is no text, as an error record.
+pub(crate) fn unreadable(name: &str, e: &decode::DecodeError) -> Diagnostic {
+    Diagnostic {
+        doc: name.to_string(),
+        severity: Severity::Error,
+        code: e.code().into(),
+        line: None,
+        message: e.to_string(),
+    }
+}
+
+/// How a document was read, and what went wrong reading it: the encoding
+/// (info), bytes replaced by U+FFFD, a megabyte with no line break.
+pub(crate) fn reading_notes(name: &str, decoded: &decode::Decoded) -> Vec<Diagnostic> {
     let diagnostic = |severity, code: &str, message: String| Diagnostic {
         doc: name.to_string(),
         severity,
@@ -139,16 +193,6 @@ pub fn process_with(
         line: None,
         message,
     };
-    let decoded = decode::decode(bytes, name, encoding).map_err(|e| {
-        let code = match e {
-            decode::DecodeError::Empty => "empty",
-            decode::DecodeError::Binary(_) => "binary",
-            decode::DecodeError::UnknownEncoding(_) => "unknown_encoding",
-            decode::DecodeError::Undecodable => "undecodable",
-        };
-        diagnostic(Severity::Error, code, e.to_string())
-    })?;
-    let mut out = extract_with(pack, name, &decoded.text, given);
     let how = if decoded.html {
         format!("read as {} (HTML, visible text)", decoded.encoding)
     } else {
@@ -175,9 +219,7 @@ pub fn process_with(
             ),
         ));
     }
-    notes.append(&mut out.diagnostics);
-    out.diagnostics = notes;
-    Ok(out)
+    notes
 }
 
 /// The text as the rules see it: normalised, then cleaned of what the pack
@@ -215,6 +257,11 @@ impl LineIndex {
                 .map(|i| i + 1),
         );
         LineIndex { starts }
+    }
+
+    /// How many line breaks the text holds.
+    pub fn breaks(&self) -> usize {
+        self.starts.len() - 1
     }
 
     /// 1-based line of a byte offset.

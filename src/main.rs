@@ -199,7 +199,11 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 return Ok(ExitCode::from(2));
             };
             cli::batch::write(&pack, &r.batch, &r.output, |doc, x| {
-                Cow::Owned(vec![x.document.record(doc)])
+                // A long document's later pieces share the first's record.
+                match x.continues {
+                    true => Cow::Owned(Vec::new()),
+                    false => Cow::Owned(vec![x.document.record(doc)]),
+                }
             })
         }
         Command::Eval {

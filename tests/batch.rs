@@ -361,3 +361,100 @@ fn a_panic_on_one_document_is_reported_and_the_batch_goes_on() {
     assert_eq!(seen[1].1, Err("internal_error".to_string()));
     assert_eq!(seen[0].1, seen[2].1);
 }
+
+/// Records of a long file read in pieces, each with the document's name.
+fn in_pieces(path: &Path, piece: usize) -> (Vec<zhibiao::Indicator>, Vec<zhibiao::Section>, usize) {
+    let pack = zhibiao::RulePack::builtin().unwrap();
+    let opts = zhibiao::batch::Options {
+        jobs: 2,
+        in_flight: 4,
+        piece,
+        ..Default::default()
+    };
+    let (mut indicators, mut sections, mut pieces) = (Vec::new(), Vec::new(), 0);
+    zhibiao::batch::run(
+        &pack,
+        vec![zhibiao::batch::Input::Path(path.to_path_buf())],
+        &opts,
+        |_, x| x,
+        |done| {
+            pieces += 1;
+            let mut x = done.result.expect("the long file reads");
+            indicators.append(&mut x.indicators);
+            sections.append(&mut x.sections);
+            Ok(())
+        },
+    )
+    .unwrap();
+    (indicators, sections, pieces)
+}
+
+/// A long file is read a piece at a time (memory bounded by the piece) and
+/// gives the records the whole text gives: offsets and lines into the
+/// whole decoded text, section paths carried over piece boundaries, and,
+/// for all but a few figures at a boundary, the same kind and year. In GBK
+/// too, where a piece boundary may cut a character.
+#[test]
+fn a_long_file_read_in_pieces_gives_the_records_of_the_whole() {
+    let dir = fresh_dir("pieces");
+    let mut text = String::new();
+    for path in common::corpus() {
+        let bytes = std::fs::read(&path).unwrap();
+        if let Ok(t) = String::from_utf8(bytes) {
+            text.push_str(t.trim_start_matches('\u{feff}'));
+            text.push('\n');
+        }
+    }
+    let pack = zhibiao::RulePack::builtin().unwrap();
+    for (name, bytes) in [
+        ("long.txt", text.as_bytes().to_vec()),
+        (
+            "long-gbk.txt",
+            encoding_rs::GB18030.encode(&text).0.into_owned(),
+        ),
+    ] {
+        let path = dir.join(name);
+        std::fs::write(&path, &bytes).unwrap();
+        let whole = zhibiao::process(&pack, &path.display().to_string(), &bytes, None).unwrap();
+        let (indicators, sections, pieces) = in_pieces(&path, 64 << 10);
+        assert!(pieces > 10, "{name}: {pieces} pieces");
+        let place = |r: &zhibiao::Indicator| {
+            (
+                r.indicator.clone(),
+                r.value.to_bits(),
+                r.span,
+                r.line,
+                r.section.clone(),
+            )
+        };
+        let got: Vec<_> = indicators.iter().map(place).collect();
+        let want: Vec<_> = whole.indicators.iter().map(place).collect();
+        if let Some(i) = (0..got.len().max(want.len())).find(|&i| got.get(i) != want.get(i)) {
+            panic!(
+                "{name}: record {i} of {}: {:?}, the whole text gives {:?}",
+                want.len(),
+                got.get(i),
+                want.get(i)
+            );
+        }
+        if let Some(i) = (0..sections.len().max(whole.sections.len()))
+            .find(|&i| sections.get(i) != whole.sections.get(i))
+        {
+            panic!(
+                "{name}: section {i}: {:?}, the whole text gives {:?}",
+                sections.get(i),
+                whole.sections.get(i)
+            );
+        }
+        let differ = indicators
+            .iter()
+            .zip(&whole.indicators)
+            .filter(|(a, b)| a != b)
+            .count();
+        assert!(
+            differ * 100 <= whole.indicators.len(),
+            "{name}: {differ} of {} records differ",
+            whole.indicators.len()
+        );
+    }
+}

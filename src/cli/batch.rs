@@ -174,12 +174,13 @@ fn run<T: Send>(
             year: args.year.map(|y| (y, zhibiao::YearSource::Option)),
             ..Default::default()
         },
+        piece: zhibiao::chunk::PIECE,
     };
     let filter_after = opts.filter.clone();
     let start = Instant::now();
     let mut tally = Tally::default();
     batch::run(pack, inputs, &opts, finish, |done| {
-        tally.docs += 1;
+        tally.docs += usize::from(!done.more);
         tally.bytes += done.disk_bytes;
         if let Err(e) = &done.result {
             let line = if e.severity == Severity::Error {

@@ -42,6 +42,18 @@ pub struct DocContext<'a> {
     pub lines: &'a crate::LineIndex,
     /// When set, why each record came out as it did (`zhibiao explain`).
     pub why: Option<&'a std::cell::RefCell<Vec<Why>>>,
+    /// A later piece of a long document: from this offset of the
+    /// original text on, the walk goes on from where the piece before
+    /// ended (see [`crate::chunk`]).
+    pub resume: Option<(usize, Resume)>,
+}
+
+/// Where the walk through a text ended: the part of the report it was in
+/// (reviewing or planning), for the next piece of a long document.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Resume {
+    frame: Option<Frame>,
+    span: Option<time::Span>,
 }
 
 /// Why a record came out as it did, decision by decision.
@@ -66,7 +78,11 @@ struct At<'a> {
 }
 
 /// Run the link stage over a whole document.
-pub fn link(cx: &DocContext<'_>, out: &mut Vec<Indicator>, diagnostics: &mut Vec<Diagnostic>) {
+pub fn link(
+    cx: &DocContext<'_>,
+    out: &mut Vec<Indicator>,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Resume {
     let pack = cx.pack;
     let headings = time::heading_time(cx);
     let text = cx.norm.text.as_str();
@@ -88,10 +104,18 @@ pub fn link(cx: &DocContext<'_>, out: &mut Vec<Indicator>, diagnostics: &mut Vec
     }
 
     let mut table: Option<Table> = None;
+    let mut resume = cx.resume;
     let mut line_start = 0;
     while line_start < text.len() {
         let line_end = memchr::memchr(b'\n', &text.as_bytes()[line_start..])
             .map_or(text.len(), |p| line_start + p);
+        if let Some((_, r)) =
+            resume.filter(|&(from, _)| cx.norm.original_span(line_start, line_end).0 >= from)
+        {
+            state.frame = r.frame.unwrap_or(state.frame);
+            state.span = r.span;
+            resume = None;
+        }
         let line = &text[line_start..line_end];
         // A table's rows are read by its header, until a line that is none.
         if let Some(t) = &table {
@@ -191,6 +215,10 @@ pub fn link(cx: &DocContext<'_>, out: &mut Vec<Indicator>, diagnostics: &mut Vec
         }
         state.advance(cx, &headings, line_end);
         line_start = line_end + 1;
+    }
+    Resume {
+        frame: Some(state.frame),
+        span: state.span,
     }
 }
 
