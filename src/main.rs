@@ -1,7 +1,7 @@
 //! The `zhibiao` command line: a thin layer over the library.
 
 use std::borrow::Cow;
-use std::io::{self, Write};
+use std::io::{self, Read, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -64,6 +64,15 @@ enum Command {
         format: DiffFormat,
         #[command(flatten)]
         batch: BatchArgs,
+    },
+    /// The decoded text of a file: what every record's `span` and `line`
+    /// index (for an HTML page, its visible text).
+    Text {
+        /// The file (- for stdin).
+        file: PathBuf,
+        /// Read it in this encoding instead of detecting it.
+        #[arg(long)]
+        encoding: Option<String>,
     },
     /// Work with rule files.
     Rules {
@@ -220,6 +229,20 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             format,
             batch,
         } => rule_diff(&base_rules, &rules, no_default_rules, format, &batch),
+        Command::Text { file, encoding } => {
+            let name = file.display().to_string();
+            let bytes = if name == "-" {
+                let mut buf = Vec::new();
+                io::stdin().lock().take(2 << 30).read_to_end(&mut buf)?;
+                buf
+            } else {
+                std::fs::read(&file).map_err(|e| anyhow::anyhow!("{name}: {e}"))?
+            };
+            let decoded = zhibiao::decode::decode(&bytes, &name, encoding.as_deref())
+                .map_err(|e| anyhow::anyhow!("{name}: {e}"))?;
+            io::stdout().lock().write_all(decoded.text.as_bytes())?;
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Explain {
             text,
             file,

@@ -218,3 +218,52 @@ fn diff_shows_what_a_rule_change_does() {
         .unwrap();
     assert_eq!(stdin.status.code(), Some(2));
 }
+
+/// `zhibiao text` prints what spans index: for a CRLF file, UTF-16 with a
+/// BOM, GBK and an HTML page, each record's span slices that text to its
+/// figure.
+#[test]
+fn text_prints_what_spans_index() {
+    let dir = fresh_dir("text");
+    let sentence = "全年地区生产总值增长5.2%。\r\n一般公共预算收入增长3%。\r\n";
+    let utf16: Vec<u8> = [0xff, 0xfe]
+        .into_iter()
+        .chain(sentence.encode_utf16().flat_map(u16::to_le_bytes))
+        .collect();
+    let html = format!(
+        "<html><body><p>{}</p></body></html>",
+        sentence.replace("\r\n", "</p><p>")
+    );
+    for (name, bytes) in [
+        ("crlf.txt", sentence.as_bytes().to_vec()),
+        ("utf16.txt", utf16),
+        ("gbk.txt", encoding_rs::GBK.encode(sentence).0.into_owned()),
+        ("page.html", html.into_bytes()),
+    ] {
+        let path = dir.join(name);
+        std::fs::write(&path, bytes).unwrap();
+        let text = zhibiao().arg("text").arg(&path).output().unwrap();
+        assert!(text.status.success(), "{name}");
+        let text = String::from_utf8(text.stdout).unwrap();
+        let out = zhibiao()
+            .args(["extract", "-q"])
+            .arg(&path)
+            .output()
+            .unwrap();
+        let records: Vec<serde_json::Value> = String::from_utf8(out.stdout)
+            .unwrap()
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect();
+        assert_eq!(records.len(), 2, "{name}");
+        for r in &records {
+            let (s, e) = (
+                r["span"][0].as_u64().unwrap(),
+                r["span"][1].as_u64().unwrap(),
+            );
+            let phrase = &text[s as usize..e as usize];
+            let value = r["value"].as_f64().unwrap().to_string();
+            assert!(phrase.contains(&value), "{name}: {phrase:?} lacks {value}");
+        }
+    }
+}

@@ -405,3 +405,21 @@ fn many_rules_and_aliases_load() {
     let out = check_rules("many.yaml", format!("indicators:\n{rules}").as_bytes());
     assert!(out.status.success(), "{}", stderr(&out));
 }
+
+/// A word thousands of characters long (a fuzz case: a pasted run) would
+/// make the vocabulary automaton take minutes to build; it is a located
+/// error, found before anything is built.
+#[test]
+fn an_overlong_word_is_located_and_nothing_is_built() {
+    let word = "增长".repeat(5000);
+    let out = check_rules(
+        "long.yaml",
+        format!("vocabulary:\n  verbs:\n    growth: [上升, {word}]\n").as_bytes(),
+    );
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("long.yaml:3:18: a word of 10000 characters"),
+        "{}",
+        stderr(&out)
+    );
+}

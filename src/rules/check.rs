@@ -141,6 +141,39 @@ fn grammar_words(v: &Vocabulary) -> Vec<&String> {
     out
 }
 
+/// The longest word or name a rule file may give, in characters: the
+/// scans are automata that grow with the words' length, and no report
+/// word is longer.
+pub const MAX_WORD_CHARS: usize = 64;
+
+/// Words and names longer than [`MAX_WORD_CHARS`], each an error located
+/// where it is written.
+pub(super) fn overlong_words<'a>(
+    v: &'a Vocabulary,
+    aliases: impl Iterator<Item = &'a String>,
+    sources: &[RuleSource],
+) -> Vec<super::RuleError> {
+    let lists = lists(v);
+    let words = lists.iter().flat_map(|(_, words)| words.iter().copied());
+    aliases
+        .chain(words)
+        .filter(|w| w.chars().count() > MAX_WORD_CHARS)
+        .map(|w| {
+            let head: String = w.chars().take(20).collect();
+            let (file, line, column) = locate(sources, &head);
+            super::RuleError::Invalid {
+                file,
+                line,
+                column,
+                message: format!(
+                    "a word of {} characters (`{head}…`); expected a word or name of at most {MAX_WORD_CHARS}",
+                    w.chars().count()
+                ),
+            }
+        })
+        .collect()
+}
+
 /// The words of the layered vocabulary `v` that would take no effect.
 pub(super) fn unread_words(v: &Vocabulary, sources: &[RuleSource]) -> Vec<RuleWarning> {
     let mut out = Vec::new();

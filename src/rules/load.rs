@@ -475,6 +475,13 @@ pub(super) fn load(sources: &[RuleSource]) -> Result<RulePack, RuleErrors> {
         vocab.layer(file.vocabulary);
         vocab.take_out(&file.remove);
     }
+    let aliases = rules.iter().flat_map(|l| l.rule.aliases.iter().flatten());
+    let overlong = super::check::overlong_words(&vocab, aliases, sources);
+    if !overlong.is_empty() {
+        // No automaton is built of them: its size would grow with theirs.
+        errors.extend(overlong);
+        return Err(RuleErrors(errors));
+    }
     let warnings = super::check::unread_words(&vocab, sources);
     let mut pack = compile(rules, vocab, examples, sources, &mut errors);
     pack.warnings = warnings;
@@ -721,9 +728,13 @@ fn compile(
     for (word, &u) in cue_uses.iter().enumerate() {
         word_use[u].cue = Some(word);
     }
-    // A DFA: the pack is small and the scan covers every byte of every report.
+    // A DFA: the pack is small and the scan covers every byte of every
+    // report. A huge layered pack gets what the crate picks (its DFA would
+    // take long to build and much memory).
+    let total: usize = strings.iter().map(String::len).sum();
+    let kind = (total <= 256 << 10).then_some(AhoCorasickKind::DFA);
     let words = AhoCorasick::builder()
-        .kind(Some(AhoCorasickKind::DFA))
+        .kind(kind)
         .match_kind(MatchKind::Standard)
         .build(&strings)
         .expect("names and words are plain strings");

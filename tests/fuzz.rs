@@ -1,0 +1,344 @@
+//! A mutation fuzzer that runs on stable Rust, as a test.
+//!
+//! Inputs start from real reports (cut short), the same as HTML, GB18030
+//! and UTF-16, and the built-in rule files; each case mutates one with
+//! byte flips, deletions, repeats and splices, and tokens the engine reads
+//! specially (markup, `\r\n` written out, units, numerals, headings, BOMs).
+//! Targets: decode, normalise, extract (every span must slice the decoded
+//! text) and rule loading. A case fails if it panics, or takes over 10 s;
+//! the run fails if the process's peak memory passes 500 MB.
+//!
+//! `cargo test` runs a few hundred cases from a fixed seed. For longer:
+//! `ZHIBIAO_FUZZ_SECS=600 ZHIBIAO_FUZZ_SEED=7 cargo test --release --test fuzz -- --nocapture`
+//! (CI runs a minute). A failing case is written to `target/fuzz-crashes/`;
+//! copy it to `tests/fuzz/regressions/` (`.html` / `.yaml` names pick the
+//! target) and it is replayed by every run.
+
+mod common;
+
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use common::root;
+use zhibiao::{RulePack, RuleSource};
+
+/// The slowest a case may be (inputs stay under 1 MB).
+const CASE_LIMIT: Duration = Duration::from_secs(10);
+/// The most a case's input may grow to.
+const MAX_INPUT: usize = 1 << 20;
+
+/// Tokens worth inserting: what the decoder, normaliser, grammar and rule
+/// loader each treat specially.
+const DICT: &[&str] = &[
+    "<b>",
+    "</b>",
+    "<ul>",
+    "<li>",
+    "<table><tr><td>",
+    "</td><td>",
+    "<br>",
+    "<!--",
+    "<script>",
+    "<?xml ",
+    "&nbsp;",
+    "&#x4e00;",
+    "\r\n",
+    "\r",
+    "\\r\\n",
+    "\t",
+    "  ",
+    "\u{feff}",
+    "\u{fffd}",
+    "亿元",
+    "万亿",
+    "%",
+    "％",
+    "_M_M_",
+    "个百分点",
+    "增长",
+    "下降",
+    "地区生产总值",
+    "GDP",
+    "力争",
+    "确保",
+    "以上",
+    "左右",
+    "分别",
+    "均",
+    "、",
+    "和",
+    "。",
+    "，",
+    "；",
+    "一、",
+    "（一）",
+    "1.",
+    "(1)",
+    "2024年",
+    "今年",
+    "上半年",
+    "1-3月",
+    "百分之十二点五",
+    "一千二百亿元",
+    "７．３",
+    "至",
+    "~",
+    "-",
+    "0",
+    "9",
+    ".",
+    "報(bào)",
+    "?",
+    "????",
+    "\u{3000}",
+    "\0",
+    "\u{200b}",
+    ": ",
+    "- ",
+    "[",
+    "{",
+    "&a",
+    "*a",
+    "!!",
+    "'",
+    "\"",
+    "\n  - ",
+    "\n    ",
+];
+
+/// xorshift64*: enough randomness for mutation, reproducible from a seed.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
+    }
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n.max(1) as u64) as usize
+    }
+}
+
+/// One case: the bytes and what reads them.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Target {
+    Text,
+    Html,
+    Rules,
+}
+
+impl Target {
+    fn of(path: &Path) -> Target {
+        match path.extension().and_then(|e| e.to_str()) {
+            Some("html") => Target::Html,
+            Some("yaml") => Target::Rules,
+            _ => Target::Text,
+        }
+    }
+    fn extension(self) -> &'static str {
+        match self {
+            Target::Text => "txt",
+            Target::Html => "html",
+            Target::Rules => "yaml",
+        }
+    }
+}
+
+fn seeds() -> Vec<(Target, Vec<u8>)> {
+    let mut seeds = Vec::new();
+    for path in common::corpus().iter().step_by(7).take(8) {
+        let text = String::from_utf8_lossy(&std::fs::read(path).unwrap()).into_owned();
+        let cut: String = text.chars().take(6000).collect();
+        let html = format!(
+            "<html><body><p>{}</p></body></html>",
+            cut.replace('\n', "</p><p>")
+        );
+        let utf16: Vec<u8> = [0xff, 0xfe]
+            .into_iter()
+            .chain(cut.encode_utf16().flat_map(u16::to_le_bytes))
+            .collect();
+        seeds.push((
+            Target::Text,
+            encoding_rs::GB18030.encode(&cut).0.into_owned(),
+        ));
+        seeds.push((Target::Text, utf16));
+        seeds.push((Target::Html, html.into_bytes()));
+        seeds.push((Target::Text, cut.into_bytes()));
+    }
+    for source in RuleSource::defaults() {
+        seeds.push((Target::Rules, source.text.into_bytes()));
+    }
+    seeds
+}
+
+fn mutate(rng: &mut Rng, input: &mut Vec<u8>, other: &[u8]) {
+    for _ in 0..1 + rng.below(6) {
+        let at = rng.below(input.len() + 1);
+        match rng.below(8) {
+            0 if !input.is_empty() => {
+                let i = rng.below(input.len());
+                input[i] ^= 1 << rng.below(8);
+            }
+            1 if !input.is_empty() => {
+                let end = (at + rng.below(64)).min(input.len());
+                input.drain(at.min(end)..end);
+            }
+            2 => {
+                let token = DICT[rng.below(DICT.len())].as_bytes();
+                input.splice(at..at, token.iter().copied());
+            }
+            3 => {
+                // A token many times over: nesting, long lines, runs.
+                let token = DICT[rng.below(DICT.len())].as_bytes();
+                let times = 1 + rng.below(20_000);
+                let run: Vec<u8> = token.repeat(times);
+                input.splice(at..at, run);
+            }
+            4 if !input.is_empty() => {
+                let start = rng.below(input.len());
+                let end = (start + rng.below(4096)).min(input.len());
+                let piece = input[start..end].repeat(1 + rng.below(50));
+                input.splice(at..at, piece);
+            }
+            5 if !other.is_empty() => {
+                let start = rng.below(other.len());
+                let end = (start + rng.below(2048)).min(other.len());
+                input.splice(at..at, other[start..end].iter().copied());
+            }
+            6 => input.truncate(at),
+            _ => input.insert(at, rng.next() as u8),
+        }
+    }
+    input.truncate(MAX_INPUT);
+}
+
+/// Run one case; `Err` says what went wrong.
+fn run_case(pack: &RulePack, target: Target, bytes: &[u8]) -> Result<(), String> {
+    let start = Instant::now();
+    let outcome = catch_unwind(AssertUnwindSafe(|| match target {
+        Target::Rules => {
+            let source = RuleSource {
+                name: "fuzz.yaml".into(),
+                text: String::from_utf8_lossy(bytes).into_owned(),
+            };
+            let _ = RulePack::from_sources(&[source]);
+            Ok(())
+        }
+        Target::Text | Target::Html => {
+            let name = format!("case.{}", target.extension());
+            let _ = zhibiao::normalise::Normalised::new(&String::from_utf8_lossy(bytes));
+            let Ok(decoded) = zhibiao::decode::decode(bytes, &name, None) else {
+                return Ok(());
+            };
+            let x = zhibiao::extract(pack, &name, &decoded.text);
+            for r in &x.indicators {
+                if decoded.text.get(r.span.0..r.span.1).is_none() {
+                    return Err(format!("span {:?} is not in the decoded text", r.span));
+                }
+            }
+            for s in &x.sections {
+                if decoded.text.get(s.span.0..s.span.1).is_none() {
+                    return Err(format!(
+                        "section span {:?} is not in the decoded text",
+                        s.span
+                    ));
+                }
+            }
+            Ok(())
+        }
+    }));
+    let took = start.elapsed();
+    match outcome {
+        Err(panic) => Err(format!(
+            "panic: {}",
+            panic
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| panic.downcast_ref::<String>().cloned())
+                .unwrap_or_default()
+        )),
+        Ok(Err(e)) => Err(e),
+        Ok(Ok(())) if took > CASE_LIMIT => Err(format!("took {took:?}")),
+        Ok(Ok(())) => Ok(()),
+    }
+}
+
+/// Keep a failing case where a developer finds it, and say how to replay it.
+fn keep(target: Target, bytes: &[u8]) -> PathBuf {
+    let dir = root().join("target/fuzz-crashes");
+    std::fs::create_dir_all(&dir).unwrap();
+    let hash = bytes.iter().fold(0xcbf2_9ce4_8422_2325u64, |h, &b| {
+        (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3)
+    });
+    let path = dir.join(format!("{hash:016x}.{}", target.extension()));
+    std::fs::write(&path, bytes).unwrap();
+    path
+}
+
+/// Peak resident memory of this process, in bytes (Linux).
+fn peak_rss() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb * 1024)
+}
+
+fn env<T: std::str::FromStr>(name: &str) -> Option<T> {
+    std::env::var(name).ok()?.parse().ok()
+}
+
+#[test]
+fn mutated_inputs_neither_panic_nor_stall() {
+    let pack = RulePack::builtin().unwrap();
+    let seeds = seeds();
+    let seed = env("ZHIBIAO_FUZZ_SEED").unwrap_or(1u64);
+    let secs: Option<u64> = env("ZHIBIAO_FUZZ_SECS");
+    // Debug builds are slow: a quick run there, the real one in release.
+    let cases = if cfg!(debug_assertions) { 60 } else { 300 };
+    let deadline = secs.map(|s| Instant::now() + Duration::from_secs(s));
+    let mut rng = Rng(seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1);
+    let mut failures = Vec::new();
+    let mut n = 0;
+    while deadline.map_or(n < cases, |d| Instant::now() < d) {
+        let (target, base) = &seeds[rng.below(seeds.len())];
+        let other = &seeds[rng.below(seeds.len())].1;
+        let mut input = base.clone();
+        mutate(&mut rng, &mut input, other);
+        if let Err(why) = run_case(&pack, *target, &input) {
+            failures.push(format!("{}: {why}", keep(*target, &input).display()));
+        }
+        n += 1;
+    }
+    eprintln!("fuzz: {n} cases from seed {seed}");
+    assert!(
+        failures.is_empty(),
+        "{} failing cases:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+    if let Some(peak) = peak_rss() {
+        assert!(peak < 500 << 20, "peak RSS {} MB", peak >> 20);
+    }
+}
+
+/// Every case a fuzz run ever failed on, kept in `tests/fuzz/regressions`.
+#[test]
+fn kept_fuzz_cases_pass() {
+    let pack = RulePack::builtin().unwrap();
+    let dir = root().join("tests/fuzz/regressions");
+    let mut failures = Vec::new();
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "md") {
+            continue;
+        }
+        let bytes = std::fs::read(&path).unwrap();
+        if let Err(why) = run_case(&pack, Target::of(&path), &bytes) {
+            failures.push(format!("{}: {why}", path.display()));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
