@@ -15,6 +15,7 @@ use crate::LineIndex;
 use crate::normalise::Normalised;
 use crate::parse::{self, Date, Token, TokenKind};
 use crate::record::{DocType, DocumentRecord, YearSource};
+use crate::region::Region;
 use crate::rules::RulePack;
 
 /// A value read from the document, with the line it was read from.
@@ -32,6 +33,8 @@ pub struct Given {
     /// The year, and whether it came from the command line or a manifest.
     pub year: Option<(i32, YearSource)>,
     pub doc_type: Option<DocType>,
+    /// The region's GB/T 2260 code.
+    pub region_code: Option<u32>,
 }
 
 /// What a document says about itself.
@@ -46,6 +49,72 @@ pub struct Document {
     /// statistical year of a bulletin.
     pub year: Option<Located<i32>>,
     pub year_source: Option<YearSource>,
+    /// Whose report it is.
+    pub region: Option<Located<Whose>>,
+    /// Who delivered it.
+    pub speaker: Option<Located<String>>,
+}
+
+/// A report's region: as written, and the gazetteer's entry.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Whose {
+    /// As the report writes it (none for the nation's: it names none).
+    pub written: Option<String>,
+    pub region: Region,
+}
+
+/// How many lines from the top a report's region may be read from when
+/// its head does not say (an excerpt).
+const REGION_LINES: usize = 60;
+
+/// Whose report it is: the region its title names, else the one a head
+/// line naming a government or congress names (在保定市第十四届人民代表大会),
+/// else the nation where the head speaks for it (我代表国务院), else the
+/// first region the opening text names unambiguously in full.
+fn whose(
+    pack: &RulePack,
+    norm: &Normalised<'_>,
+    head: &[(usize, &str)],
+    title: Option<&Located<String>>,
+    line_of: &dyn Fn(usize) -> usize,
+) -> Option<Located<Whose>> {
+    use crate::region::RegionLevel;
+    let g = &pack.gazetteer;
+    let found = |at: usize, l: &str, title: bool, bare: RegionLevel| {
+        let f = g.region_of(l, title, bare)?;
+        let (s, e) = norm.original_span(at + f.start, at + f.end);
+        Some(Located {
+            value: Whose {
+                written: Some(norm_original(norm, s, e).to_string()),
+                region: f.region.clone(),
+            },
+            line: Some(line_of(at)),
+        })
+    };
+    let title_line = title.and_then(|t| t.line);
+    head.iter()
+        .filter(|&&(at, _)| title_line == Some(line_of(at)))
+        .find_map(|&(at, l)| found(at, l, true, RegionLevel::County))
+        .or_else(|| {
+            head.iter()
+                .filter(|(_, l)| g.names_own(l))
+                .find_map(|&(at, l)| found(at, l, false, RegionLevel::County))
+        })
+        .or_else(|| {
+            let &(at, _) = head.iter().find(|(_, l)| g.names_nation(l))?;
+            Some(Located {
+                value: Whose {
+                    written: None,
+                    region: g.national()?.clone(),
+                },
+                line: Some(line_of(at)),
+            })
+        })
+        .or_else(|| {
+            line_starts(&norm.text)
+                .take(REGION_LINES)
+                .find_map(|(at, l)| found(at, l, false, RegionLevel::Province))
+        })
 }
 
 /// How many non-empty lines from the top hold a title and a date.
@@ -156,6 +225,25 @@ impl Document {
             }
         }
         doc.date = delivered.clone().or(published.clone());
+        doc.region = whose(pack, norm, &head, doc.title.as_ref(), &line_of);
+        if let Some(code) = given.region_code {
+            let code = format!("{code:06}");
+            doc.region = pack.gazetteer.by_code(&code).map(|region| Located {
+                value: Whose {
+                    written: None,
+                    region: region.clone(),
+                },
+                line: None,
+            });
+        }
+        let g = &pack.gazetteer;
+        doc.speaker = head.iter().enumerate().find_map(|(i, &(at, l))| {
+            let next = head.get(i + 1).map_or("", |&(_, n)| n);
+            g.speaker_of(l, next).map(|name| Located {
+                value: name.to_string(),
+                line: Some(line_of(at)),
+            })
+        });
 
         let looks_back = doc.doc_type.value.looks_back();
         let title_year = doc.title.as_ref().and_then(|t| {
@@ -203,6 +291,13 @@ impl Document {
             year: self.year.as_ref().map(|y| y.value),
             year_source: self.year_source,
             year_line: self.year.as_ref().and_then(|y| y.line),
+            region: self.region.as_ref().and_then(|r| r.value.written.clone()),
+            region_name: self.region.as_ref().map(|r| r.value.region.name.clone()),
+            region_code: self.region.as_ref().map(|r| r.value.region.code.clone()),
+            region_level: self.region.as_ref().map(|r| r.value.region.level),
+            region_line: self.region.as_ref().and_then(|r| r.line),
+            speaker: self.speaker.as_ref().map(|s| s.value.clone()),
+            speaker_line: self.speaker.as_ref().and_then(|s| s.line),
         }
     }
 

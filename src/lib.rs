@@ -26,6 +26,7 @@ pub mod outline;
 pub mod output;
 pub mod parse;
 pub mod record;
+pub mod region;
 pub mod rules;
 
 pub use document::{Document, Given};

@@ -197,6 +197,16 @@ pub struct DocumentRecord {
     pub year: Option<i32>,
     pub year_source: Option<YearSource>,
     pub year_line: Option<usize>,
+    /// The region as written, its canonical name, its GB/T 2260 code (the
+    /// nation's: 100000) and level, and the line it was read from.
+    pub region: Option<String>,
+    pub region_name: Option<String>,
+    pub region_code: Option<String>,
+    pub region_level: Option<crate::region::RegionLevel>,
+    pub region_line: Option<usize>,
+    /// Who delivered it, where the head names them (市长 马誉峰).
+    pub speaker: Option<String>,
+    pub speaker_line: Option<usize>,
 }
 
 /// Something worth telling the user that is not a record: a figure whose

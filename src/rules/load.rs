@@ -866,8 +866,21 @@ fn compile(
         t.columns.values_mut().for_each(all);
         t
     };
+    let regions = vocab.regions.clone().unwrap_or_default();
+    let gazetteer = crate::region::Gazetteer::new(&regions).unwrap_or_else(|bad| {
+        for b in bad {
+            let src = sources
+                .iter()
+                .rev()
+                .find(|s| s.text.contains(b.at.as_str()))
+                .unwrap_or(&sources[sources.len() - 1]);
+            errors.push(src.error_at(None, &b.at, b.message));
+        }
+        crate::region::Gazetteer::default()
+    });
     RulePack {
         warnings: Vec::new(),
+        gazetteer,
         documents,
         tables,
         targets,

@@ -17,8 +17,8 @@ pub use check::RuleWarning;
 pub use load::{MAX_RULE_FILE, RuleError, RuleErrors, RuleSource, schema_json};
 pub use schema::{
     CueScope, Distribution, DocumentWords, Example, Expected, IndicatorRule, KindCue, Limits,
-    PercentMeaning, Placement, Replacement, RuleFile, SpanSide, TableWords, TypeWords, VerbClass,
-    Vocabulary,
+    NationalWords, PercentMeaning, Placement, RegionWords, Replacement, RuleFile, SpanSide,
+    TableWords, TypeWords, VerbClass, Vocabulary,
 };
 
 use crate::record::{Bound, Kind, Tier};
@@ -141,6 +141,8 @@ pub struct RulePack {
     unit_class: HashMap<String, String>,
     /// Words that tell what a document is and its year (normalised).
     pub documents: DocumentWords,
+    /// The gazetteer: regions, their names and codes (src/region.rs).
+    pub gazetteer: crate::region::Gazetteer,
     /// How tables flattened into lines are read (normalised, longest first).
     pub tables: TableWords,
     /// What the clean stage undoes (see [`crate::clean`]).

@@ -1,0 +1,416 @@
+//! Whose report it is: the gazetteer (rule-pack data, `rules/regions.yaml`)
+//! and how a report's head names its region.
+//!
+//! A name matches as written in full (徐水区), without its suffix (徐水:
+//! so 徐水县, its name before it became a district, finds it too), as a
+//! former name, or, in a title only, as a province's short name (粤). A
+//! name several regions share resolves by the other names on its line (朝阳区
+//! after 北京市) or not at all: a region is never guessed.
+
+use std::collections::HashMap;
+
+use aho_corasick::{AhoCorasick, MatchKind};
+use serde::{Deserialize, Serialize};
+
+use crate::rules::RegionWords;
+
+/// How far up the hierarchy a region stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RegionLevel {
+    National,
+    Province,
+    Prefecture,
+    County,
+}
+
+/// One region of the gazetteer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Region {
+    /// The 6-digit GB/T 2260 code.
+    pub code: String,
+    /// The canonical name (徐水区).
+    pub name: String,
+    pub level: RegionLevel,
+}
+
+impl Region {
+    fn new(code: &str, name: &str) -> Region {
+        let level = if code.ends_with("0000") {
+            RegionLevel::Province
+        } else if code.ends_with("00") {
+            RegionLevel::Prefecture
+        } else {
+            RegionLevel::County
+        };
+        Region {
+            code: code.to_string(),
+            name: name.to_string(),
+            level,
+        }
+    }
+
+    /// Whether `self` contains `other` (a province its counties).
+    fn contains(&self, other: &Region) -> bool {
+        let prefix = match self.level {
+            RegionLevel::National => 0,
+            RegionLevel::Province => 2,
+            RegionLevel::Prefecture => 4,
+            RegionLevel::County => return false,
+        };
+        self.level < other.level && other.code[..prefix] == self.code[..prefix]
+    }
+}
+
+/// What a matched name may stand for.
+#[derive(Debug, Default)]
+struct Form {
+    regions: Vec<usize>,
+    /// The name in full, or a former name: a name by itself.
+    full: bool,
+    /// A province's short name: read in a title only.
+    short: bool,
+}
+
+/// The compiled gazetteer.
+#[derive(Debug, Default)]
+pub struct Gazetteer {
+    regions: Vec<Region>,
+    forms: Vec<Form>,
+    automaton: Option<AhoCorasick>,
+    /// First characters of suffixes: a name without its suffix followed by
+    /// one of them (红河 + 州) is as good as the full name.
+    suffix_starts: Vec<char>,
+    national: Option<Region>,
+    national_words: Vec<String>,
+    own: Vec<String>,
+    speakers: Vec<String>,
+}
+
+/// A region a text names, and where.
+#[derive(Debug, Clone)]
+pub struct Found<'g> {
+    pub region: &'g Region,
+    /// Byte range of the name in the text searched.
+    pub start: usize,
+    pub end: usize,
+}
+
+/// Why a gazetteer entry is wrong, for a located rule error.
+#[derive(Debug)]
+pub struct BadEntry {
+    /// The text to locate the error at.
+    pub at: String,
+    pub message: String,
+}
+
+impl Gazetteer {
+    /// Compile the rule pack's regions; a malformed entry or an unknown
+    /// code is a `BadEntry`.
+    pub fn new(words: &RegionWords) -> Result<Gazetteer, Vec<BadEntry>> {
+        let mut bad = Vec::new();
+        let mut g = Gazetteer::default();
+        let mut by_code: HashMap<String, usize> = HashMap::new();
+        for entry in &words.list {
+            let mut parts = entry.split_whitespace();
+            match (parts.next(), parts.next(), parts.next()) {
+                (Some(code), Some(name), None)
+                    if code.len() == 6 && code.bytes().all(|b| b.is_ascii_digit()) =>
+                {
+                    by_code.insert(code.to_string(), g.regions.len());
+                    g.regions.push(Region::new(code, name));
+                }
+                _ => bad.push(BadEntry {
+                    at: entry.clone(),
+                    message: format!(
+                        "`{entry}` in `regions.list`; expected a 6-digit code and a name (110105 朝阳区)"
+                    ),
+                }),
+            }
+        }
+        let mut known = |code: &str, what: &str| match by_code.get(code) {
+            Some(&i) => Some(i),
+            None => {
+                bad.push(BadEntry {
+                    at: code.to_string(),
+                    message: format!(
+                        "{what} gives the code `{code}`, which is in no region of `regions.list`; expected the code of a listed region"
+                    ),
+                });
+                None
+            }
+        };
+        let mut names: Vec<String> = Vec::new();
+        let mut index: HashMap<String, usize> = HashMap::new();
+        let mut add = |name: String, region: usize, full: bool, short: bool| {
+            let i = *index.entry(name.clone()).or_insert_with(|| {
+                names.push(name);
+                g.forms.push(Form::default());
+                g.forms.len() - 1
+            });
+            let form = &mut g.forms[i];
+            if !form.regions.contains(&region) {
+                form.regions.push(region);
+            }
+            form.full |= full;
+            form.short |= short;
+        };
+        let mut suffixes = words.suffixes.clone();
+        suffixes.sort_by_key(|s| std::cmp::Reverse(s.chars().count()));
+        for (i, r) in g.regions.iter().enumerate() {
+            add(r.name.clone(), i, true, false);
+            if let Some(stem) = stem(&r.name, &suffixes, &words.peoples) {
+                add(stem.to_string(), i, false, false);
+            }
+        }
+        for (name, code) in &words.former {
+            if let Some(i) = known(code, &format!("former name `{name}`")) {
+                add(name.clone(), i, true, false);
+            }
+        }
+        for (name, code) in &words.short {
+            if let Some(i) = known(code, &format!("short name `{name}`")) {
+                add(name.clone(), i, false, true);
+            }
+        }
+        if let Some(n) = &words.national {
+            g.national = Some(Region {
+                code: n.code.clone(),
+                name: n.name.clone(),
+                level: RegionLevel::National,
+            });
+            g.national_words = n.words.clone();
+        }
+        if !bad.is_empty() {
+            return Err(bad);
+        }
+        g.suffix_starts = words
+            .suffixes
+            .iter()
+            .filter_map(|s| s.chars().next())
+            .collect();
+        g.own = words.own.clone();
+        g.speakers = words.speakers.clone();
+        g.automaton = (!names.is_empty()).then(|| {
+            AhoCorasick::builder()
+                .match_kind(MatchKind::LeftmostLongest)
+                .build(&names)
+                .expect("region names are plain strings")
+        });
+        Ok(g)
+    }
+
+    /// The region of a code (the nation's included).
+    pub fn by_code(&self, code: &str) -> Option<&Region> {
+        self.national
+            .iter()
+            .chain(&self.regions)
+            .find(|r| r.code == code)
+    }
+
+    /// The nation, as the pack names it.
+    pub fn national(&self) -> Option<&Region> {
+        self.national.as_ref()
+    }
+
+    /// Whether `line` holds a word that makes a report the nation's.
+    pub fn names_nation(&self, line: &str) -> bool {
+        self.national_words
+            .iter()
+            .any(|w| line.contains(w.as_str()))
+    }
+
+    /// Whether `line` says whose government or congress it speaks for.
+    pub fn names_own(&self, line: &str) -> bool {
+        self.own.iter().any(|w| line.contains(w.as_str()))
+    }
+
+    /// The region `line` names, where its names agree on one. `title`
+    /// allows short names; a name without its suffix alone (徐水, 重庆)
+    /// counts for regions up to `bare` (in a title or a meeting line any
+    /// region; in running text a province only).
+    pub fn region_of<'g>(
+        &'g self,
+        line: &str,
+        title: bool,
+        bare: RegionLevel,
+    ) -> Option<Found<'g>> {
+        let automaton = self.automaton.as_ref()?;
+        // Each mention: its name, and the regions it may be. A name without
+        // its suffix followed by one (红河 + 州) prefers the regions whose
+        // name ends so (红河哈尼族彝族自治州, not 红河县).
+        let mentions: Vec<(usize, usize, usize, Vec<&Region>)> = automaton
+            .find_iter(line)
+            .filter_map(|m| {
+                let form = &self.forms[m.pattern().as_usize()];
+                let next = line[m.end()..]
+                    .chars()
+                    .next()
+                    .filter(|c| self.suffix_starts.contains(c));
+                let ok = if form.short {
+                    title
+                } else {
+                    form.full
+                        || next.is_some()
+                        || form.regions.iter().all(|&i| self.regions[i].level <= bare)
+                };
+                if !ok {
+                    return None;
+                }
+                let mut regions: Vec<&Region> =
+                    form.regions.iter().map(|&i| &self.regions[i]).collect();
+                if let Some(c) = next.filter(|_| !form.full)
+                    && regions.iter().any(|r| r.name.ends_with(c))
+                {
+                    regions.retain(|r| r.name.ends_with(c));
+                }
+                Some((m.pattern().as_usize(), m.start(), m.end(), regions))
+            })
+            .collect();
+        // A candidate is kept when most other names (not the same name
+        // again) contain it.
+        let mut best: Option<Found<'g>> = None;
+        for (form, start, end, candidates) in &mentions {
+            let support = |r: &Region| {
+                mentions
+                    .iter()
+                    .filter(|(f, _, _, other)| f != form && other.iter().any(|o| o.contains(r)))
+                    .count()
+            };
+            let top = candidates.iter().map(|r| support(r)).max().unwrap_or(0);
+            let mut kept = candidates.iter().filter(|r| support(r) == top);
+            let (Some(region), None) = (kept.next(), kept.next()) else {
+                continue; // ambiguous: no guess
+            };
+            if best.as_ref().is_none_or(|b| region.level > b.region.level) {
+                best = Some(Found {
+                    region,
+                    start: *start,
+                    end: *end,
+                });
+            }
+        }
+        best
+    }
+
+    /// The speaker a head line names after an official's title (市长 马誉峰),
+    /// or, when the title ends the line, the `next` line does.
+    pub fn speaker_of<'l>(&self, line: &'l str, next: &'l str) -> Option<&'l str> {
+        self.speakers.iter().find_map(|w| {
+            let at = line.find(w.as_str())? + w.len();
+            let rest = match line[at..].trim() {
+                "" => next.trim(),
+                rest => rest,
+            };
+            let name_len: usize = rest
+                .chars()
+                .take_while(|c| ('\u{4e00}'..='\u{9fff}').contains(c) || *c == '·')
+                .take(5)
+                .map(char::len_utf8)
+                .sum();
+            let name = &rest[..name_len];
+            (2..=5).contains(&name.chars().count()).then_some(name)
+        })
+    }
+}
+
+/// A name without its suffix (徐水区 → 徐水), and without the peoples an
+/// autonomous region is named for (红河哈尼族彝族自治州 → 红河), if at least
+/// two characters are left.
+fn stem<'n>(name: &'n str, suffixes: &[String], peoples: &[String]) -> Option<&'n str> {
+    let s = suffixes
+        .iter()
+        .find_map(|s| name.strip_suffix(s.as_str()))?;
+    let s = peoples
+        .iter()
+        .filter_map(|p| s.find(p.as_str()))
+        .min()
+        .map_or(s, |at| &s[..at]);
+    (s.chars().count() >= 2).then_some(s)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn gazetteer() -> Gazetteer {
+        let words = RegionWords {
+            list: [
+                "110000 北京市",
+                "110105 朝阳区",
+                "130000 河北省",
+                "130600 保定市",
+                "130609 徐水区",
+                "210000 辽宁省",
+                "211300 朝阳市",
+                "220000 吉林省",
+                "220200 吉林市",
+                "220100 长春市",
+                "220104 朝阳区",
+                "440000 广东省",
+            ]
+            .map(String::from)
+            .to_vec(),
+            short: [("粤".to_string(), "440000".to_string())].into(),
+            suffixes: ["省", "市", "区", "县"].map(String::from).to_vec(),
+            speakers: vec!["市长".into()],
+            ..RegionWords::default()
+        };
+        Gazetteer::new(&words).unwrap()
+    }
+
+    fn code(g: &Gazetteer, line: &str, title: bool) -> Option<String> {
+        g.region_of(line, title, RegionLevel::County)
+            .map(|f| f.region.code.clone())
+    }
+
+    #[test]
+    fn names_resolve_by_the_names_beside_them() {
+        let g = gazetteer();
+        assert_eq!(
+            code(&g, "北京市朝阳区2024年政府工作报告", true).as_deref(),
+            Some("110105")
+        );
+        assert_eq!(
+            code(&g, "长春市朝阳区政府工作报告", true).as_deref(),
+            Some("220104")
+        );
+        // The same name twice is no evidence for itself.
+        assert_eq!(code(&g, "朝阳区和朝阳区", true), None);
+        // Two 朝阳区 and nothing to tell them apart: no guess.
+        assert_eq!(code(&g, "朝阳区政府工作报告", true), None);
+        // A county by its former name (徐水县, now 徐水区).
+        assert_eq!(
+            code(&g, "在徐水县第十四届人民代表大会", false).as_deref(),
+            Some("130609")
+        );
+        // 吉林省 in full is the province, not the city.
+        assert_eq!(
+            code(&g, "2026年吉林省政府工作报告", true).as_deref(),
+            Some("220000")
+        );
+        // Short names in titles only.
+        assert_eq!(code(&g, "粤政府工作报告", true).as_deref(), Some("440000"));
+        assert_eq!(code(&g, "粤政府工作报告", false), None);
+    }
+
+    #[test]
+    fn speakers_follow_their_title() {
+        let g = gazetteer();
+        assert_eq!(
+            g.speaker_of("保定市人民政府市长 马誉峰", ""),
+            Some("马誉峰")
+        );
+        assert_eq!(g.speaker_of("市长", "马誉峰"), Some("马誉峰"));
+        assert_eq!(g.speaker_of("市长", ""), None);
+    }
+
+    #[test]
+    fn a_bad_entry_is_said() {
+        let words = RegionWords {
+            list: vec!["11 北京".into()],
+            ..RegionWords::default()
+        };
+        assert!(Gazetteer::new(&words).is_err());
+    }
+}
