@@ -361,6 +361,8 @@ mod tests {
             value,
             value_max: None,
             unit: "%".into(),
+            value_base: None,
+            unit_base: None,
             kind,
             year: Some(2024),
             period: "year".into(),

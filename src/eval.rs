@@ -498,6 +498,8 @@ mod tests {
             value: 5.0,
             value_max: None,
             unit: "%".into(),
+            value_base: None,
+            unit_base: None,
             kind,
             year: Some(2024),
             period: "year".into(),

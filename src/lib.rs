@@ -28,6 +28,7 @@ pub mod parse;
 pub mod record;
 pub mod region;
 pub mod rules;
+pub mod unit;
 
 pub use document::{Document, Given};
 pub use record::{
@@ -137,6 +138,12 @@ fn run(
         resume: piece.map(|(_, from, resume)| (from, resume)),
     };
     out.resume = link::link(&cx, &mut out.indicators, &mut out.diagnostics);
+    for r in &mut out.indicators {
+        if let Some((v, u)) = pack.unit_bases.base(r.value, &r.unit) {
+            r.value_base = Some(v);
+            r.unit_base = Some(u);
+        }
+    }
     out.document = document;
     out
 }

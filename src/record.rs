@@ -149,6 +149,12 @@ pub struct Indicator {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value_max: Option<f64>,
     pub unit: String,
+    /// The amount in its unit class's base unit (2.15万亿元 → 2150000000000
+    /// 元), computed in decimal; percentages and points stay as they are.
+    #[serde(default)]
+    pub value_base: Option<f64>,
+    #[serde(default)]
+    pub unit_base: Option<String>,
     pub kind: Kind,
     pub year: Option<i32>,
     pub period: String,

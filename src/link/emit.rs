@@ -243,6 +243,8 @@ impl Sentence<'_> {
                     value: round(sign * fig.value),
                     value_max: fig.value_max.map(|v| round(sign * v)),
                     unit: fig.unit.clone(),
+                    value_base: None,
+                    unit_base: None,
                     kind,
                     year,
                     period,

@@ -245,6 +245,8 @@ impl Table {
                 value: round(sign * value),
                 value_max: None,
                 unit: unit.to_string(),
+                value_base: None,
+                unit_base: None,
                 kind: Kind::Actual,
                 year: state.time.review_year,
                 period: "year".into(),

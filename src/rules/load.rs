@@ -878,8 +878,28 @@ fn compile(
         }
         crate::region::Gazetteer::default()
     });
+    let unit_bases = crate::unit::UnitBases::new(
+        &vocab.units.clone().unwrap_or_default(),
+        &vocab.magnitudes.clone().unwrap_or_default(),
+    )
+    .unwrap_or_else(|bad| {
+        for m in bad {
+            let src = sources
+                .iter()
+                .rev()
+                .find(|s| s.text.contains("magnitudes"))
+                .unwrap_or(&sources[sources.len() - 1]);
+            errors.push(src.error_at(
+                Some("magnitudes"),
+                &m,
+                format!("the factor of magnitude `{m}` is no whole number; expected decimal digits (亿: \"100000000\")"),
+            ));
+        }
+        crate::unit::UnitBases::default()
+    });
     RulePack {
         warnings: Vec::new(),
+        unit_bases,
         gazetteer,
         documents,
         tables,

@@ -141,6 +141,8 @@ pub struct RulePack {
     unit_class: HashMap<String, String>,
     /// Words that tell what a document is and its year (normalised).
     pub documents: DocumentWords,
+    /// Each unit's base unit and factor (src/unit.rs).
+    pub unit_bases: crate::unit::UnitBases,
     /// The gazetteer: regions, their names and codes (src/region.rs).
     pub gazetteer: crate::region::Gazetteer,
     /// How tables flattened into lines are read (normalised, longest first).

@@ -253,6 +253,13 @@ pub struct Vocabulary {
     /// Unit class → units (money: [亿元, 万元, 元]).
     #[serde(default)]
     pub units: Option<BTreeMap<String, Vec<String>>>,
+    /// Magnitude words → their factor, as decimal digits (亿: "100000000").
+    /// A unit that is a magnitude before another unit of its class (亿元 =
+    /// 亿 + 元, 万人次 = 万 + 人次) converts to that one: a record's
+    /// `value_base` and `unit_base`. A magnitude alone (万亿) stands before
+    /// the one unit of its class that has none.
+    #[serde(default)]
+    pub magnitudes: Option<BTreeMap<String, String>>,
     /// Units that, right after a change verb with no number between, show
     /// digits the source dropped (达到元): the figure is reported as damaged.
     #[serde(default)]
@@ -801,6 +808,7 @@ layer_fields!(
     watermarks,
     replacements,
     units,
+    magnitudes,
     damaged_units,
     distributors,
     time_prepositions,
