@@ -299,6 +299,8 @@ pub struct Options {
     pub given: crate::Given,
     /// A file longer than this is read a piece at a time.
     pub piece: usize,
+    /// What a manifest says of each document (`--meta`), over `given`.
+    pub meta: Option<Arc<crate::meta::Manifest>>,
 }
 
 impl Default for Options {
@@ -313,6 +315,7 @@ impl Default for Options {
             skip: Vec::new(),
             given: crate::Given::default(),
             piece: crate::chunk::PIECE,
+            meta: None,
         }
     }
 }
@@ -388,12 +391,17 @@ pub fn run<T: Send>(
         let limits = opts.limits;
         let given = opts.given;
         let piece = opts.piece;
+        let meta = opts.meta.clone();
         let finish = &finish;
         let order = &order;
         let turn = &turn;
         scope.spawn(move || {
             pool.install(|| {
                 doc_rx.into_iter().par_bridge().for_each(|(seq, doc)| {
+                    let given = match &meta {
+                        Some(m) => m.given_for(&doc.name, &given),
+                        None => given,
+                    };
                     let skipped = matches!(doc.content, Content::Skipped(_));
                     let (body, disk_bytes) = doc.content.load(&limits, piece);
                     let error = |code: &str, message: String| Diagnostic {

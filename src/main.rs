@@ -30,6 +30,8 @@ enum Command {
     Outline(Run),
     /// Document records: what each report says about itself (title, type, date, year).
     Docs(Run),
+    /// Region × indicator × metric × period × year: the target beside the estimate and the outcome.
+    Panel(Run),
     /// Precision / recall / F1 of extract (and outline) against gold JSONL.
     Eval {
         /// Gold file of indicator or section records (repeatable).
@@ -180,6 +182,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Extract(_)
             | Command::Outline(_)
             | Command::Docs(_)
+            | Command::Panel(_)
             | Command::Eval { .. }
             | Command::Diff { .. }
     ) {
@@ -214,6 +217,12 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     false => Cow::Owned(vec![x.document.record(doc)]),
                 }
             })
+        }
+        Command::Panel(r) => {
+            let Some(pack) = load_pack(&r.rules.rules, r.rules.no_default_rules) else {
+                return Ok(ExitCode::from(2));
+            };
+            cli::batch::panel(&pack, &r.batch, &r.output)
         }
         Command::Eval {
             gold,

@@ -7,6 +7,7 @@ use std::io;
 
 use serde::Serialize;
 
+use crate::panel::{Cell, PanelRow};
 use crate::record::{DocumentRecord, Indicator, Section};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
@@ -234,6 +235,71 @@ impl Encoder {
             (Format::Json, _) => b"\n]\n",
             _ => b"",
         }
+    }
+}
+
+/// A panel row flattened: each cell's fields prefixed with its name
+/// (`target_value` …), its sources joined by `;`.
+impl Row for PanelRow {
+    const HEADER: &'static [&'static str] = &[
+        "region_code",
+        "region_name",
+        "indicator",
+        "metric",
+        "period",
+        "year",
+        "target_value",
+        "target_value_max",
+        "target_unit",
+        "target_value_base",
+        "target_bound",
+        "target_tier",
+        "target_sources",
+        "expected_value",
+        "expected_value_max",
+        "expected_unit",
+        "expected_value_base",
+        "expected_bound",
+        "expected_tier",
+        "expected_sources",
+        "actual_value",
+        "actual_value_max",
+        "actual_unit",
+        "actual_value_base",
+        "actual_bound",
+        "actual_tier",
+        "actual_sources",
+        "conflict",
+    ];
+    fn row(&self) -> Vec<String> {
+        let mut row = vec![
+            self.region_code.clone(),
+            self.region_name.clone(),
+            self.indicator.clone(),
+            name(&self.metric),
+            self.period.clone(),
+            self.year.to_string(),
+        ];
+        for cell in [&self.target, &self.expected, &self.actual] {
+            row.extend(cell_fields(cell.as_ref()));
+        }
+        row.push(self.conflict.to_string());
+        row
+    }
+}
+
+fn cell_fields(cell: Option<&Cell>) -> [String; 7] {
+    match cell {
+        None => Default::default(),
+        Some(c) => [
+            c.value.to_string(),
+            opt(&c.value_max),
+            c.unit.clone(),
+            opt(&c.value_base),
+            name(&c.bound),
+            c.tier.as_ref().map(name).unwrap_or_default(),
+            c.sources.join(";"),
+        ],
     }
 }
 

@@ -40,6 +40,10 @@ pub struct BatchArgs {
     /// statistical year), over what its text says.
     #[arg(long, value_name = "YEAR", value_parser = clap::value_parser!(i32).range(1949..=2100))]
     pub year: Option<i32>,
+    /// A manifest (CSV with a header, or JSONL): `doc` and any of
+    /// `region_code`, `year`, `type` per document, over what its text says.
+    #[arg(long, value_name = "FILE")]
+    pub meta: Option<PathBuf>,
     /// Most an archive may expand to, as a multiple of its size (at least 64 MB in all).
     #[arg(long, value_name = "N", default_value_t = Limits::default().max_archive_ratio)]
     pub max_archive_ratio: u64,
@@ -124,6 +128,8 @@ impl BatchArgs {
 struct Tally {
     docs: usize,
     failed: usize,
+    /// Manifest rows that could not be used or matched no input.
+    meta_problems: usize,
     records: usize,
     bytes: u64,
 }
@@ -175,10 +181,22 @@ fn run<T: Send>(
             ..Default::default()
         },
         piece: zhibiao::chunk::PIECE,
+        meta: None,
     };
+    let mut tally = Tally::default();
+    let mut opts = opts;
+    if let Some(path) = &args.meta {
+        let (manifest, problems) =
+            zhibiao::meta::Manifest::read(path, &pack.gazetteer).map_err(anyhow::Error::msg)?;
+        for p in &problems {
+            eprintln!("zhibiao: {p}");
+        }
+        tally.meta_problems += problems.len();
+        opts.meta = Some(std::sync::Arc::new(manifest));
+    }
+    let meta = opts.meta.clone();
     let filter_after = opts.filter.clone();
     let start = Instant::now();
-    let mut tally = Tally::default();
     batch::run(pack, inputs, &opts, finish, |done| {
         tally.docs += usize::from(!done.more);
         tally.bytes += done.disk_bytes;
@@ -214,13 +232,21 @@ fn run<T: Send>(
     if let Some(b) = bar {
         b.finish_and_clear();
     }
+    for unmatched in meta.iter().flat_map(|m| m.unmatched()) {
+        eprintln!("zhibiao: {unmatched}");
+        tally.meta_problems += 1;
+    }
     for glob in filter_after.unmatched() {
         eprintln!("zhibiao: warning: --glob {glob:?} matched no file");
     }
     if !args.quiet {
         let secs = start.elapsed().as_secs_f64();
+        let meta = match tally.meta_problems {
+            0 => String::new(),
+            n => format!(", {n} manifest rows not used"),
+        };
         eprintln!(
-            "zhibiao: {} documents ({} failed), {} records, {:.1} MB in {:.2} s ({:.1} MB/s)",
+            "zhibiao: {} documents ({} failed{meta}), {} records, {:.1} MB in {:.2} s ({:.1} MB/s)",
             tally.docs,
             tally.failed,
             tally.records,
@@ -289,7 +315,44 @@ pub fn write<R: Row + Clone>(
             "--resume: the last document in the output is not among the inputs (same inputs, same order?)"
         );
     }
-    Ok(if tally.failed > 0 {
+    Ok(if tally.failed + tally.meta_problems > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+/// panel: every document's records into one panel (src/panel.rs), its
+/// rows written once all are read.
+pub fn panel(pack: &RulePack, args: &BatchArgs, out_args: &OutputArgs) -> anyhow::Result<ExitCode> {
+    if out_args.resume {
+        bail!("--resume is for extract, outline and docs: a panel is written once all is read");
+    }
+    let (mut out, mut encoder, _) = open_output(out_args)?;
+    let skip = out_args.output.iter().cloned().collect();
+    let mut panel = zhibiao::panel::Panel::default();
+    let keep = |doc: &str, x: Extraction| (x.document.record(doc), x.indicators);
+    let tally = run(pack, args, None, skip, keep, |done| {
+        let Ok((doc, indicators)) = &done.result else {
+            return Ok(0);
+        };
+        panel.add(doc, indicators);
+        Ok(indicators.len())
+    })?;
+    let unplaced = panel.unplaced;
+    let rows = panel.rows();
+    let mut buf = Vec::new();
+    encoder.encode(&rows, &mut buf)?;
+    buf.extend_from_slice(encoder.finish());
+    out.write_all(&buf)?;
+    out.flush()?;
+    if !args.quiet {
+        eprintln!(
+            "zhibiao: {} panel rows; {unplaced} records left out (their document's region or their year unknown)",
+            rows.len()
+        );
+    }
+    Ok(if tally.failed + tally.meta_problems > 0 {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS

@@ -1,0 +1,261 @@
+//! Panels: region × indicator × metric × period × year, the target beside
+//! the estimate and the outcome, whichever reports stated them.
+//!
+//! Every statement (an indicator record of a document whose region is
+//! known, with a year) goes to its row and, by its kind, to the row's
+//! target, expected or actual cell. A cell shows one statement and lists
+//! the source (`doc:line`) of every statement behind it. Which one it
+//! shows: for a target, one from the report of the row's year (a 2024
+//! target from the 2024 report), else the earliest report's; for an
+//! estimate or an outcome, one from the report of the year after (the 2025
+//! report's review of 2024), else the latest report's; among those, the
+//! first in input order. A cell is a `conflict` when its statements give
+//! different amounts (in base units), ranges, bounds or tiers.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use crate::record::{Bound, DocumentRecord, Indicator, Kind, Metric, Tier};
+
+/// One statement of a figure, as much as a panel keeps of it.
+#[derive(Debug, Clone)]
+struct Statement {
+    value: f64,
+    value_max: Option<f64>,
+    unit: String,
+    value_base: Option<f64>,
+    unit_base: Option<String>,
+    bound: Bound,
+    tier: Option<Tier>,
+    source: String,
+    /// The year of the report it comes from.
+    doc_year: Option<i32>,
+}
+
+impl Statement {
+    /// What two statements must share to agree.
+    fn says(
+        &self,
+    ) -> (
+        Option<u64>,
+        Option<u64>,
+        &Option<String>,
+        Bound,
+        Option<Tier>,
+    ) {
+        (
+            self.value_base.map(f64::to_bits),
+            self.value_max.map(f64::to_bits),
+            &self.unit_base,
+            self.bound,
+            self.tier,
+        )
+    }
+}
+
+/// A row's key.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+struct Key {
+    region_code: String,
+    indicator: String,
+    metric: Metric,
+    period: String,
+    year: i32,
+}
+
+#[derive(Debug, Default)]
+struct Cells {
+    region_name: String,
+    target: Vec<Statement>,
+    expected: Vec<Statement>,
+    actual: Vec<Statement>,
+}
+
+/// A panel being built, a document at a time.
+#[derive(Debug, Default)]
+pub struct Panel {
+    rows: BTreeMap<Key, Cells>,
+    /// Statements left out: no region, or no year.
+    pub unplaced: usize,
+}
+
+/// One cell of a row: the statement shown, and what is behind it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Cell {
+    pub value: f64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub value_max: Option<f64>,
+    pub unit: String,
+    pub value_base: Option<f64>,
+    pub unit_base: Option<String>,
+    pub bound: Bound,
+    pub tier: Option<Tier>,
+    /// `doc:line` of every statement behind the cell, the one shown first.
+    pub sources: Vec<String>,
+    pub conflict: bool,
+}
+
+/// One row of the panel.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PanelRow {
+    pub region_code: String,
+    pub region_name: String,
+    pub indicator: String,
+    pub metric: Metric,
+    pub period: String,
+    pub year: i32,
+    pub target: Option<Cell>,
+    pub expected: Option<Cell>,
+    pub actual: Option<Cell>,
+    /// Any cell's statements disagree.
+    pub conflict: bool,
+}
+
+impl Panel {
+    /// Add what one document gave.
+    pub fn add(&mut self, doc: &DocumentRecord, indicators: &[Indicator]) {
+        let (Some(code), Some(name)) = (&doc.region_code, &doc.region_name) else {
+            self.unplaced += indicators.len();
+            return;
+        };
+        for r in indicators {
+            let Some(year) = r.year else {
+                self.unplaced += 1;
+                continue;
+            };
+            let key = Key {
+                region_code: code.clone(),
+                indicator: r.indicator.clone(),
+                metric: r.metric,
+                period: r.period.clone(),
+                year,
+            };
+            let cells = self.rows.entry(key).or_insert_with(|| Cells {
+                region_name: name.clone(),
+                ..Cells::default()
+            });
+            let statement = Statement {
+                value: r.value,
+                value_max: r.value_max,
+                unit: r.unit.clone(),
+                value_base: r.value_base,
+                unit_base: r.unit_base.clone(),
+                bound: r.bound,
+                tier: r.tier,
+                source: format!("{}:{}", r.doc, r.line),
+                doc_year: doc.year,
+            };
+            match r.kind {
+                Kind::Target => cells.target.push(statement),
+                Kind::Expected => cells.expected.push(statement),
+                Kind::Actual => cells.actual.push(statement),
+            }
+        }
+    }
+
+    /// The rows, by region, indicator, metric, period and year.
+    pub fn rows(self) -> Vec<PanelRow> {
+        self.rows
+            .into_iter()
+            .map(|(key, cells)| {
+                let target = cell(cells.target, key.year, true);
+                let expected = cell(cells.expected, key.year, false);
+                let actual = cell(cells.actual, key.year, false);
+                let conflict = [&target, &expected, &actual]
+                    .iter()
+                    .any(|c| c.as_ref().is_some_and(|c| c.conflict));
+                PanelRow {
+                    region_code: key.region_code,
+                    region_name: cells.region_name,
+                    indicator: key.indicator,
+                    metric: key.metric,
+                    period: key.period,
+                    year: key.year,
+                    target,
+                    expected,
+                    actual,
+                    conflict,
+                }
+            })
+            .collect()
+    }
+}
+
+/// A cell from its statements: a target shown from the report of its
+/// year (else the earliest), an estimate or outcome from the report of the
+/// year after (else the latest).
+fn cell(mut statements: Vec<Statement>, year: i32, target: bool) -> Option<Cell> {
+    let preferred = if target { year } else { year + 1 };
+    let rank = |s: &Statement| match s.doc_year {
+        Some(y) if y == preferred => (0, 0),
+        Some(y) if target => (1, y),
+        Some(y) => (1, -y),
+        None => (2, 0),
+    };
+    let shown = (0..statements.len()).min_by_key(|&i| rank(&statements[i]))?;
+    let first = statements.remove(shown);
+    let conflict = statements.iter().any(|s| s.says() != first.says());
+    let sources = std::iter::once(first.source.clone())
+        .chain(statements.into_iter().map(|s| s.source))
+        .collect();
+    Some(Cell {
+        value: first.value,
+        value_max: first.value_max,
+        unit: first.unit,
+        value_base: first.value_base,
+        unit_base: first.unit_base,
+        bound: first.bound,
+        tier: first.tier,
+        sources,
+        conflict,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn statement(value: f64, doc_year: i32, source: &str) -> Statement {
+        Statement {
+            value,
+            value_max: None,
+            unit: "%".into(),
+            value_base: Some(value),
+            unit_base: Some("%".into()),
+            bound: Bound::Approx,
+            tier: None,
+            source: source.into(),
+            doc_year: Some(doc_year),
+        }
+    }
+
+    #[test]
+    fn a_target_shows_its_own_years_report_an_outcome_the_next() {
+        let c = cell(
+            vec![statement(6.0, 2025, "a:1"), statement(5.0, 2024, "b:2")],
+            2024,
+            true,
+        )
+        .unwrap();
+        assert_eq!(
+            (c.value, c.sources[0].as_str(), c.conflict),
+            (5.0, "b:2", true)
+        );
+        let c = cell(
+            vec![statement(5.2, 2026, "a:1"), statement(5.0, 2025, "b:2")],
+            2024,
+            false,
+        )
+        .unwrap();
+        assert_eq!((c.value, c.sources.len()), (5.0, 2));
+        // The same figure twice is no conflict.
+        let c = cell(
+            vec![statement(5.0, 2024, "a:1"), statement(5.0, 2024, "a:9")],
+            2024,
+            true,
+        )
+        .unwrap();
+        assert!(!c.conflict);
+    }
+}
