@@ -15,6 +15,7 @@
 pub mod batch;
 pub mod chunk;
 pub mod clean;
+pub mod columnar;
 pub mod decode;
 pub mod diff;
 pub mod document;

@@ -10,7 +10,7 @@ use serde::Serialize;
 use crate::panel::{Cell, PanelRow};
 use crate::record::{DocumentRecord, Indicator, Section};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Format {
     #[default]
     Jsonl,

@@ -267,3 +267,20 @@ fn text_prints_what_spans_index() {
         }
     }
 }
+
+/// `--jsonl-input`: documents as JSON Lines on stdin (RDD.pipe, Hadoop
+/// streaming), records out in input order; a line that is no document is
+/// named by its line and the rest go on (exit 1).
+#[test]
+fn jsonl_input_reads_documents_from_a_pipe() {
+    let input = "{\"doc\":\"a\",\"text\":\"全年地区生产总值增长5%。\"}\nnot json\n{\"doc\":\"b\",\"text\":\"一般公共预算收入增长3%。\"}\n";
+    let out = run_with_stdin(zhibiao().args(["extract", "--jsonl-input", "-"]), input);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("-:2: expected"));
+    let docs: Vec<String> = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()["doc"].to_string())
+        .collect();
+    assert_eq!(docs, ["\"a\"", "\"b\""]);
+}

@@ -10,8 +10,79 @@ use std::time::Instant;
 use anyhow::{Context, bail};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use zhibiao::batch::{self, Done, Filter, Input, Limits, Options, ResumePoint};
+use zhibiao::columnar::{Columnar, ParquetSink};
 use zhibiao::output::{Encoded, Encoder, Format, Row};
 use zhibiao::{Diagnostic, Extraction, RulePack, Severity};
+
+/// What `--format` may name: a text format, or Parquet.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum OutputFormat {
+    Jsonl,
+    Csv,
+    Json,
+    Parquet,
+}
+
+impl OutputFormat {
+    /// The text format, or `None` for Parquet.
+    fn text(self) -> Option<Format> {
+        match self {
+            OutputFormat::Jsonl => Some(Format::Jsonl),
+            OutputFormat::Csv => Some(Format::Csv),
+            OutputFormat::Json => Some(Format::Json),
+            OutputFormat::Parquet => None,
+        }
+    }
+}
+
+/// Where records go: text encoded a document at a time, or Parquet.
+enum Sink<R: Columnar> {
+    Text {
+        out: Box<dyn Write + Send>,
+        encoder: Encoder,
+    },
+    Parquet(Box<ParquetSink<Box<dyn Write + Send>, R>>),
+}
+
+/// What a worker makes of a document's records for the sink.
+enum Made<R> {
+    Text(io::Result<Encoded>),
+    Rows(Vec<R>),
+}
+
+impl<R: Columnar> Sink<R> {
+    /// Write what a worker made of one document; the records it held.
+    fn take(&mut self, made: &Made<R>, buf: &mut Vec<u8>) -> io::Result<usize> {
+        match (self, made) {
+            (Sink::Text { out, encoder }, Made::Text(encoded)) => {
+                let encoded = encoded
+                    .as_ref()
+                    .map_err(|e| io::Error::new(e.kind(), e.to_string()))?;
+                buf.clear();
+                encoder.push(encoded, buf)?;
+                // One write per document: a kill never splits a document's records.
+                out.write_all(buf)?;
+                out.flush()?;
+                Ok(encoded.records)
+            }
+            (Sink::Parquet(sink), Made::Rows(rows)) => {
+                sink.write(rows).map_err(io::Error::other)?;
+                Ok(rows.len())
+            }
+            _ => unreachable!("a sink takes what its format makes"),
+        }
+    }
+
+    fn finish(self) -> io::Result<()> {
+        match self {
+            Sink::Text { mut out, encoder } => {
+                out.write_all(encoder.finish())?;
+                out.flush()
+            }
+            Sink::Parquet(sink) => sink.finish().map(drop).map_err(io::Error::other),
+        }
+    }
+}
 
 /// What a batch reads and how (the options common to extract, outline, eval).
 #[derive(clap::Args, Debug, Clone)]
@@ -33,6 +104,11 @@ pub struct BatchArgs {
     /// No progress bar and no summary line.
     #[arg(long, short)]
     pub quiet: bool,
+    /// Read documents as JSON Lines, `{"doc": …, "text": …}` a line, from
+    /// the PATHs (- for stdin): for RDD.pipe, Hadoop streaming and other
+    /// engines that hand text over a pipe. Records go out in input order.
+    #[arg(long)]
+    pub jsonl_input: bool,
     /// Largest document read (a file, an archive entry, stdin): bytes, or with K, M, G.
     #[arg(long, value_name = "SIZE", default_value = "2G", value_parser = parse_size)]
     pub max_file_size: u64,
@@ -69,9 +145,10 @@ fn parse_size(s: &str) -> Result<u64, String> {
 /// Where records go.
 #[derive(clap::Args, Debug)]
 pub struct OutputArgs {
-    /// Record format: one JSON object a line, CSV with a header, or one JSON array.
-    #[arg(long, value_enum, default_value_t = Format::Jsonl)]
-    pub format: Format,
+    /// Record format: one JSON object a line, CSV with a header, one JSON
+    /// array, or Parquet (typed columns; the Python package's schema).
+    #[arg(long, value_enum, default_value_t = OutputFormat::Jsonl)]
+    pub format: OutputFormat,
     /// Write records here instead of stdout.
     #[arg(short, long)]
     pub output: Option<PathBuf>,
@@ -260,13 +337,20 @@ fn run<T: Send>(
 
 /// extract / outline: records of each document to the output, a document
 /// at a time.
-pub fn write<R: Row + Clone>(
+pub fn write<R: Row + Columnar + Clone + Send>(
     pack: &RulePack,
     args: &BatchArgs,
     out_args: &OutputArgs,
     records: impl for<'x> Fn(&str, &'x Extraction) -> std::borrow::Cow<'x, [R]> + Sync,
 ) -> anyhow::Result<ExitCode> {
-    let (mut out, mut encoder, resume_from) = open_output(out_args)?;
+    let (out, encoder, resume_from) = open_output(out_args)?;
+    let mut sink = match out_args.format.text() {
+        Some(_) => Sink::Text { out, encoder },
+        None => Sink::Parquet(Box::new(ParquetSink::new(out)?)),
+    };
+    if args.jsonl_input {
+        return piped(pack, args, out_args.format.text(), sink, &records);
+    }
     let mut diags = match &out_args.diagnostics {
         Some(p) => Some(open_diagnostics(p, resume_from.as_ref())?),
         None => None,
@@ -278,9 +362,12 @@ pub fn write<R: Row + Clone>(
         .cloned()
         .collect();
     let mut buf = Vec::new();
-    let format = out_args.format;
-    let encode = |doc: &str, x: Extraction| Encoded::new(format, &records(doc, &x));
-    let tally = run(pack, args, resume_from.clone(), skip, encode, |done| {
+    let format = out_args.format.text();
+    let make = |doc: &str, x: Extraction| match format {
+        Some(f) => Made::Text(Encoded::new(f, &records(doc, &x))),
+        None => Made::Rows(records(doc, &x).into_owned()),
+    };
+    let tally = run(pack, args, resume_from.clone(), skip, make, |done| {
         if let Some(d) = diags.as_mut() {
             let list: &[Diagnostic] = match &done.result {
                 Ok(_) => &done.diagnostics,
@@ -295,21 +382,12 @@ pub fn write<R: Row + Clone>(
             // a kill leaves whole lines, and a resume finds them by document.
             d.write_all(&buf)?;
         }
-        let Ok(encoded) = &done.result else {
+        let Ok(made) = &done.result else {
             return Ok(0);
         };
-        let encoded = encoded
-            .as_ref()
-            .map_err(|e| io::Error::new(e.kind(), e.to_string()))?;
-        buf.clear();
-        encoder.push(encoded, &mut buf)?;
-        // One write per document: a kill never splits a document's records.
-        out.write_all(&buf)?;
-        out.flush()?;
-        Ok(encoded.records)
+        sink.take(made, &mut buf)
     })?;
-    out.write_all(encoder.finish())?;
-    out.flush()?;
+    sink.finish()?;
     if resume_from.is_some() && tally.docs == 0 {
         bail!(
             "--resume: the last document in the output is not among the inputs (same inputs, same order?)"
@@ -322,13 +400,86 @@ pub fn write<R: Row + Clone>(
     })
 }
 
+/// Documents as JSON Lines (`--jsonl-input`): a few hundred lines at a
+/// time, extracted in parallel, written in order. A line that is no
+/// document is an error naming its input and line; the rest go on.
+fn piped<R: Row + Columnar + Clone + Send>(
+    pack: &RulePack,
+    args: &BatchArgs,
+    format: Option<Format>,
+    mut sink: Sink<R>,
+    records: &(impl for<'x> Fn(&str, &'x Extraction) -> std::borrow::Cow<'x, [R]> + Sync),
+) -> anyhow::Result<ExitCode> {
+    use rayon::prelude::*;
+    #[derive(serde::Deserialize)]
+    struct Piped {
+        doc: String,
+        text: String,
+    }
+    let mut failed = 0;
+    let mut buf = Vec::new();
+    let paths = if args.paths.is_empty() {
+        vec![PathBuf::from("-")]
+    } else {
+        args.paths.clone()
+    };
+    for path in &paths {
+        let name = path.display().to_string();
+        let reader: Box<dyn BufRead> = if name == "-" {
+            Box::new(BufReader::new(io::stdin()))
+        } else {
+            Box::new(BufReader::new(
+                File::open(path).with_context(|| name.clone())?,
+            ))
+        };
+        let mut lines = reader.lines().enumerate().peekable();
+        while lines.peek().is_some() {
+            let chunk: Vec<(usize, io::Result<String>)> = lines.by_ref().take(256).collect();
+            let made: Vec<Result<Made<R>, String>> = chunk
+                .into_par_iter()
+                .map(|(i, line)| {
+                    let line = line.map_err(|e| format!("{name}:{}: {e}", i + 1))?;
+                    let d: Piped = serde_json::from_str(&line).map_err(|e| {
+                        format!(
+                            "{name}:{}: expected {{\"doc\": …, \"text\": …}} ({e})",
+                            i + 1
+                        )
+                    })?;
+                    let x = zhibiao::extract(pack, &d.doc, &d.text);
+                    Ok(match format {
+                        Some(f) => Made::Text(Encoded::new(f, &records(&d.doc, &x))),
+                        None => Made::Rows(records(&d.doc, &x).into_owned()),
+                    })
+                })
+                .collect();
+            for m in made {
+                match m {
+                    Ok(m) => {
+                        sink.take(&m, &mut buf)?;
+                    }
+                    Err(why) => {
+                        failed += 1;
+                        eprintln!("zhibiao: {why}");
+                    }
+                }
+            }
+        }
+    }
+    sink.finish()?;
+    Ok(if failed > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
 /// panel: every document's records into one panel (src/panel.rs), its
 /// rows written once all are read.
 pub fn panel(pack: &RulePack, args: &BatchArgs, out_args: &OutputArgs) -> anyhow::Result<ExitCode> {
     if out_args.resume {
         bail!("--resume is for extract, outline and docs: a panel is written once all is read");
     }
-    let (mut out, mut encoder, _) = open_output(out_args)?;
+    let (out, encoder, _) = open_output(out_args)?;
     let skip = out_args.output.iter().cloned().collect();
     let mut panel = zhibiao::panel::Panel::default();
     let keep = |doc: &str, x: Extraction| (x.document.record(doc), x.indicators);
@@ -341,15 +492,19 @@ pub fn panel(pack: &RulePack, args: &BatchArgs, out_args: &OutputArgs) -> anyhow
     })?;
     let unplaced = panel.unplaced;
     let rows = panel.rows();
-    let mut buf = Vec::new();
-    encoder.encode(&rows, &mut buf)?;
-    buf.extend_from_slice(encoder.finish());
-    out.write_all(&buf)?;
-    out.flush()?;
+    let mut sink = match out_args.format.text() {
+        Some(_) => Sink::Text { out, encoder },
+        None => Sink::Parquet(Box::new(ParquetSink::new(out)?)),
+    };
+    let made = match out_args.format.text() {
+        Some(f) => Made::Text(Encoded::new(f, &rows)),
+        None => Made::Rows(rows),
+    };
+    let n = sink.take(&made, &mut Vec::new())?;
+    sink.finish()?;
     if !args.quiet {
         eprintln!(
-            "zhibiao: {} panel rows; {unplaced} records left out (their document's region or their year unknown)",
-            rows.len()
+            "zhibiao: {n} panel rows; {unplaced} records left out (their document's region or their year unknown)"
         );
     }
     Ok(if tally.failed + tally.meta_problems > 0 {
@@ -437,8 +592,10 @@ type Opened = (Box<dyn Write + Send>, Encoder, Option<ResumePoint>);
 
 /// The output, and where a resumed run starts.
 fn open_output(args: &OutputArgs) -> anyhow::Result<Opened> {
+    // Parquet has no encoder: JSONL's stands in, unused.
+    let format = args.format.text().unwrap_or(Format::Jsonl);
     let Some(path) = &args.output else {
-        return Ok((Box::new(io::stdout()), Encoder::new(args.format), None));
+        return Ok((Box::new(io::stdout()), Encoder::new(format), None));
     };
     // Only a regular file with something in it is worth protecting
     // (-o /dev/null, or an empty file, need no --force).
@@ -451,23 +608,19 @@ fn open_output(args: &OutputArgs) -> anyhow::Result<Opened> {
     }
     if !(exists && args.resume) {
         let file = File::create(path).with_context(|| format!("{}", path.display()))?;
-        return Ok((Box::new(file), Encoder::new(args.format), None));
+        return Ok((Box::new(file), Encoder::new(format), None));
     }
-    if args.format == Format::Json {
-        bail!("--resume works with --format jsonl or csv, not json");
+    if !matches!(args.format, OutputFormat::Jsonl | OutputFormat::Csv) {
+        bail!("--resume works with --format jsonl or csv");
     }
-    let (keep, last_doc) = resumable_prefix(path, args.format)?;
+    let (keep, last_doc) = resumable_prefix(path, format)?;
     let mut file = OpenOptions::new()
         .write(true)
         .open(path)
         .with_context(|| format!("{}", path.display()))?;
     file.set_len(keep)?;
     file.seek(io::SeekFrom::End(0))?;
-    Ok((
-        Box::new(file),
-        Encoder::resumed(args.format, keep > 0),
-        last_doc,
-    ))
+    Ok((Box::new(file), Encoder::resumed(format, keep > 0), last_doc))
 }
 
 /// How much of an output to keep when resuming: everything before the last

@@ -1,0 +1,88 @@
+"""The Python API against the CLI, and its error paths."""
+
+import pathlib
+import subprocess
+
+import duckdb
+import pyarrow as pa
+import pytest
+
+import zhibiao
+from conftest import CORPUS, ROOT, cli_records, normal
+
+
+def corpus_files():
+    return sorted(p for p in CORPUS.rglob("*.txt"))
+
+
+def test_extract_gives_dicts_with_the_cli_fields():
+    records = zhibiao.extract("全年地区生产总值增长5.2%，达到1.2万亿元。", doc="a.txt")
+    assert [r["value"] for r in records] == [5.2, 1.2]
+    assert records[1]["value_base"] == 1.2e12 and records[1]["unit_base"] == "元"
+    assert list(records[0])[:4] == ["doc", "indicator", "metric", "value"]
+    assert records[0]["doc"] == "a.txt"
+
+
+def test_outline_and_document():
+    text = "2024年某县政府工作报告\n一、工作回顾\n地区生产总值增长5%。"
+    assert [s["title"] for s in zhibiao.outline(text)] == ["工作回顾"]
+    assert zhibiao.document(text)["year"] == 2024
+
+
+def test_records_equal_the_cli_on_every_corpus_document(cli):
+    for path in corpus_files():
+        want = cli_records(cli, "extract", "-q", str(path))
+        got = zhibiao.extract_bytes(path.read_bytes(), str(path))
+        assert [normal(r) for r in got] == [normal(r) for r in want], path
+
+
+def test_extract_files_is_the_cli_batch_as_a_table(cli):
+    table = zhibiao.extract_files([str(CORPUS)], jobs=2)
+    assert isinstance(table, pa.Table)
+    assert table.schema == zhibiao.schema()
+    want = cli_records(cli, "extract", "-q", str(CORPUS))
+    got = table.to_pylist()
+    assert len(got) == len(want)
+    assert got == [normal(r) for r in want]
+    # zero-copy into pandas
+    frame = table.to_pandas()
+    assert frame["value"].dtype == "float64"
+
+
+def test_parquet_read_back_by_duckdb_equals_jsonl(cli, tmp_path):
+    parquet = tmp_path / "x.parquet"
+    subprocess.run([cli, "extract", "-q", "--format", "parquet", "-o", str(parquet), str(CORPUS / "seeds")], check=True)
+    want = cli_records(cli, "extract", "-q", str(CORPUS / "seeds"))
+    con = duckdb.connect()
+    rel = con.execute(f"select * from read_parquet('{parquet}')")
+    cols = [d[0] for d in rel.description]
+    got = [dict(zip(cols, row)) for row in rel.fetchall()]
+    assert got == [normal(r) for r in want]
+
+
+def test_rules_load_and_layer(tmp_path):
+    (tmp_path / "more.yaml").write_text(
+        "indicators:\n  - id: hog_output\n    aliases: [生猪出栏量]\n", encoding="utf-8"
+    )
+    rules = zhibiao.Rules.load([str(tmp_path)])
+    assert zhibiao.extract("生猪出栏量增长5%。", rules=rules)[0]["indicator"] == "hog_output"
+    assert zhibiao.extract("生猪出栏量增长5%。") == []
+
+
+def test_bad_rules_raise_with_file_line_column(tmp_path):
+    (tmp_path / "bad.yaml").write_text("indicators:\n  - id: x\n    aliasez: [a]\n", encoding="utf-8")
+    with pytest.raises(zhibiao.RuleError) as e:
+        zhibiao.Rules.load([str(tmp_path)])
+    assert "bad.yaml:3:" in str(e.value)
+
+
+def test_an_unreadable_document_is_named(tmp_path):
+    with pytest.raises(ValueError, match="empty.txt"):
+        zhibiao.extract_bytes(b"", "empty.txt")
+    (tmp_path / "good.txt").write_text("全年地区生产总值增长5%。", encoding="utf-8")
+    (tmp_path / "bin.txt").write_bytes(b"\x00\x01\x02" * 100)
+    with pytest.warns(UserWarning, match="bin.txt"):
+        table = zhibiao.extract_files([str(tmp_path)])
+    assert table.num_rows == 1
+    with pytest.raises(ValueError, match="bin.txt"):
+        zhibiao.extract_files([str(tmp_path)], errors="raise")

@@ -1,0 +1,103 @@
+"""zhibiao (指标): indicator figures from Chinese government economic reports.
+
+Every record says where it came from (doc, line, byte span into the decoded
+text, section path, sentence, rule id). The engine is Rust; calls that run a
+batch release the GIL.
+
+    >>> import zhibiao
+    >>> zhibiao.extract("全年地区生产总值增长5.2%。")[0]["value"]
+    5.2
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import warnings
+from typing import Any, Iterable, Optional, Sequence, Union
+
+import pyarrow as pa
+
+from ._zhibiao import EngineError, RuleError, Rules
+from . import _zhibiao
+
+__all__ = [
+    "EngineError",
+    "RuleError",
+    "Rules",
+    "document",
+    "extract",
+    "extract_bytes",
+    "extract_files",
+    "outline",
+    "schema",
+]
+
+PathLike = Union[str, "os.PathLike[str]"]
+
+
+def _run(text: str, doc: Optional[str], rules: Optional[Rules]) -> dict:
+    return json.loads(_zhibiao.extract_json(text, doc or "<text>", rules))
+
+
+def extract(text: str, doc: Optional[str] = None, rules: Optional[Rules] = None) -> list[dict[str, Any]]:
+    """Indicator records of a decoded text, as dicts with the CLI's fields."""
+    return _run(text, doc, rules)["indicators"]
+
+
+def outline(text: str, doc: Optional[str] = None, rules: Optional[Rules] = None) -> list[dict[str, Any]]:
+    """Section records (the numbered outline) of a decoded text."""
+    return _run(text, doc, rules)["sections"]
+
+
+def document(text: str, doc: Optional[str] = None, rules: Optional[Rules] = None) -> dict[str, Any]:
+    """The document record: title, type, region, date, year and how it was settled."""
+    return _run(text, doc, rules)["document"]
+
+
+def extract_bytes(data: bytes, doc: str, rules: Optional[Rules] = None) -> list[dict[str, Any]]:
+    """Indicator records of a file's bytes, decoded as the CLI does
+    (UTF-8, GBK/GB18030, Big5, UTF-16, HTML). An unreadable document raises
+    ValueError naming it."""
+    return json.loads(_zhibiao.extract_bytes_json(data, doc, rules))["indicators"]
+
+
+def _table(ipc: bytes) -> pa.Table:
+    return pa.ipc.open_stream(ipc).read_all()
+
+
+def extract_files(
+    paths: Union[PathLike, Sequence[PathLike]],
+    jobs: Optional[int] = None,
+    rules: Optional[Rules] = None,
+    errors: str = "warn",
+) -> pa.Table:
+    """Indicator records of files, directories and archives (.zip, .tar,
+    .tar.gz), read and extracted in parallel in Rust as `zhibiao extract`
+    does, as a pyarrow Table (``.to_pandas()``, ``polars.from_arrow``).
+
+    A file that cannot be read is reported by ``errors``: ``"warn"``
+    (a warning per file), ``"raise"`` (ValueError listing them) or
+    ``"ignore"``; the others' records are returned either way.
+    """
+    if isinstance(paths, (str, os.PathLike)):
+        paths = [paths]
+    ipc, failed = _zhibiao.extract_files_ipc([os.fspath(p) for p in paths], jobs, rules)
+    if failed and errors == "raise":
+        raise ValueError("; ".join(f"{doc}: {why}" for doc, why in failed))
+    if errors == "warn":
+        for doc, why in failed:
+            warnings.warn(f"zhibiao: {doc}: {why}", stacklevel=2)
+    return _table(ipc)
+
+
+def extract_many(docs: Iterable[str], texts: Iterable[Union[str, bytes, None]], rules: Optional[Rules] = None) -> pa.Table:
+    """Indicator records of many documents given as text or bytes, in
+    order, as a pyarrow Table (what each Spark task runs)."""
+    data = [t.encode("utf-8") if isinstance(t, str) else t for t in texts]
+    return _table(_zhibiao.extract_many_ipc(list(docs), data, rules))
+
+
+def schema() -> pa.Schema:
+    """The schema of indicator records (the CLI's Parquet schema)."""
+    return extract_many([], []).schema
