@@ -184,12 +184,14 @@ fn extract_many_ipc<'py>(
 type Failed = Vec<(String, String)>;
 
 /// Files, directories and archives, read and extracted in parallel as the
-/// CLI does: (Arrow IPC stream of the indicator records, [(doc, error)]).
+/// CLI does: (Arrow IPC stream of the records `what` names — indicators,
+/// sections, documents or panel — and the documents that failed).
 #[pyfunction]
-#[pyo3(signature = (paths, jobs = None, rules = None))]
-fn extract_files_ipc<'py>(
+#[pyo3(signature = (paths, what, jobs = None, rules = None))]
+fn files_ipc<'py>(
     py: Python<'py>,
     paths: Vec<PathBuf>,
+    what: &str,
     jobs: Option<usize>,
     rules: Option<&Rules>,
 ) -> PyResult<(Bound<'py, PyBytes>, Failed)> {
@@ -197,6 +199,7 @@ fn extract_files_ipc<'py>(
     let jobs = jobs
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, usize::from))
         .max(1);
+    let what = what.to_string();
     let (bytes, errors) = py.detach(|| -> PyResult<(Vec<u8>, Failed)> {
         let opts = Options {
             jobs,
@@ -204,24 +207,44 @@ fn extract_files_ipc<'py>(
             ..Options::default()
         };
         let inputs = paths.into_iter().map(Input::Path).collect();
-        let mut records = Vec::new();
+        let (mut indicators, mut sections, mut documents) = (Vec::new(), Vec::new(), Vec::new());
+        let mut panel = zhibiao::panel::Panel::default();
         let mut errors = Vec::new();
-        batch::run(
-            &pack,
-            inputs,
-            &opts,
-            |_, x| x.indicators,
-            |done| {
-                match done.result {
-                    Ok(mut r) => records.append(&mut r),
-                    Err(e) => errors.push((e.doc, e.message)),
+        let keep = |doc: &str, x: Extraction| {
+            (
+                x.document.record(doc),
+                x.continues,
+                x.indicators,
+                x.sections,
+            )
+        };
+        batch::run(&pack, inputs, &opts, keep, |done| {
+            match done.result {
+                Ok((doc, continues, mut i, mut s)) => {
+                    panel.add(&doc, &i);
+                    if !continues {
+                        documents.push(doc);
+                    }
+                    indicators.append(&mut i);
+                    sections.append(&mut s);
                 }
-                Ok(())
-            },
-        )
+                Err(e) => errors.push((e.doc, e.message)),
+            }
+            Ok(())
+        })
         .map_err(|e| EngineError::new_err(e.to_string()))?;
-        let bytes = zhibiao::columnar::ipc_stream(&records)
-            .map_err(|e| EngineError::new_err(e.to_string()))?;
+        let bytes = match what.as_str() {
+            "indicators" => zhibiao::columnar::ipc_stream(&indicators),
+            "sections" => zhibiao::columnar::ipc_stream(&sections),
+            "documents" => zhibiao::columnar::ipc_stream(&documents),
+            "panel" => zhibiao::columnar::ipc_stream(&panel.rows()),
+            other => {
+                return Err(PyValueError::new_err(format!(
+                    "`{other}`; expected indicators, sections, documents or panel"
+                )));
+            }
+        }
+        .map_err(|e| EngineError::new_err(e.to_string()))?;
         Ok((bytes, errors))
     })?;
     Ok((PyBytes::new(py, &bytes), errors))
@@ -235,6 +258,6 @@ fn _zhibiao(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(extract_json, m)?)?;
     m.add_function(wrap_pyfunction!(extract_bytes_json, m)?)?;
     m.add_function(wrap_pyfunction!(extract_many_ipc, m)?)?;
-    m.add_function(wrap_pyfunction!(extract_files_ipc, m)?)?;
+    m.add_function(wrap_pyfunction!(files_ipc, m)?)?;
     Ok(())
 }

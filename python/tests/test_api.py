@@ -86,3 +86,13 @@ def test_an_unreadable_document_is_named(tmp_path):
     assert table.num_rows == 1
     with pytest.raises(ValueError, match="bin.txt"):
         zhibiao.extract_files([str(tmp_path)], errors="raise")
+
+
+def test_documents_and_panel_tables(cli):
+    docs = zhibiao.documents([str(CORPUS / "dev")]).to_pylist()
+    want = cli_records(cli, "docs", "-q", str(CORPUS / "dev"))
+    assert docs == want
+    rows = zhibiao.panel([str(CORPUS / "national")]).to_pylist()
+    gdp_2024 = [r for r in rows if r["indicator"] == "gdp" and r["metric"] == "growth" and r["year"] == 2024 and r["period"] == "year"]
+    assert gdp_2024[0]["target"]["value"] == 5.0
+    assert gdp_2024[0]["actual"]["value"] == 5.0

@@ -26,10 +26,14 @@ __all__ = [
     "RuleError",
     "Rules",
     "document",
+    "documents",
     "extract",
     "extract_bytes",
     "extract_files",
+    "extract_many",
     "outline",
+    "outline_files",
+    "panel",
     "schema",
 ]
 
@@ -66,6 +70,18 @@ def _table(ipc: bytes) -> pa.Table:
     return pa.ipc.open_stream(ipc).read_all()
 
 
+def _files(paths, what: str, jobs: Optional[int], rules: Optional[Rules], errors: str) -> pa.Table:
+    if isinstance(paths, (str, os.PathLike)):
+        paths = [paths]
+    ipc, failed = _zhibiao.files_ipc([os.fspath(p) for p in paths], what, jobs, rules)
+    if failed and errors == "raise":
+        raise ValueError("; ".join(f"{doc}: {why}" for doc, why in failed))
+    if errors == "warn":
+        for doc, why in failed:
+            warnings.warn(f"zhibiao: {doc}: {why}", stacklevel=3)
+    return _table(ipc)
+
+
 def extract_files(
     paths: Union[PathLike, Sequence[PathLike]],
     jobs: Optional[int] = None,
@@ -80,15 +96,23 @@ def extract_files(
     (a warning per file), ``"raise"`` (ValueError listing them) or
     ``"ignore"``; the others' records are returned either way.
     """
-    if isinstance(paths, (str, os.PathLike)):
-        paths = [paths]
-    ipc, failed = _zhibiao.extract_files_ipc([os.fspath(p) for p in paths], jobs, rules)
-    if failed and errors == "raise":
-        raise ValueError("; ".join(f"{doc}: {why}" for doc, why in failed))
-    if errors == "warn":
-        for doc, why in failed:
-            warnings.warn(f"zhibiao: {doc}: {why}", stacklevel=2)
-    return _table(ipc)
+    return _files(paths, "indicators", jobs, rules, errors)
+
+
+def outline_files(paths, jobs: Optional[int] = None, rules: Optional[Rules] = None, errors: str = "warn") -> pa.Table:
+    """Section records of files, directories and archives, as a Table."""
+    return _files(paths, "sections", jobs, rules, errors)
+
+
+def documents(paths, jobs: Optional[int] = None, rules: Optional[Rules] = None, errors: str = "warn") -> pa.Table:
+    """Document records (title, type, region, date, year …) as `zhibiao docs` gives them."""
+    return _files(paths, "documents", jobs, rules, errors)
+
+
+def panel(paths, jobs: Optional[int] = None, rules: Optional[Rules] = None, errors: str = "warn") -> pa.Table:
+    """Region × indicator × metric × period × year rows with target,
+    expected and actual cells, as `zhibiao panel` gives them."""
+    return _files(paths, "panel", jobs, rules, errors)
 
 
 def extract_many(docs: Iterable[str], texts: Iterable[Union[str, bytes, None]], rules: Optional[Rules] = None) -> pa.Table:
