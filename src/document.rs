@@ -63,14 +63,14 @@ pub struct Whose {
     pub region: Region,
 }
 
-/// How many lines from the top a report's region may be read from when
-/// its head does not say (an excerpt).
-const REGION_LINES: usize = 60;
+/// How much of each opening line an excerpt's region is looked for in.
+const OPENING_LINE_MAX: usize = 1024;
 
 /// Whose report it is: the region its title names, else the one a head
 /// line naming a government or congress names (在保定市第十四届人民代表大会),
 /// else the nation where the head speaks for it (我代表国务院), else the
-/// first region the opening text names unambiguously in full.
+/// first region the opening lines name unambiguously in full (an
+/// excerpt's).
 fn whose(
     pack: &RulePack,
     norm: &Normalised<'_>,
@@ -112,8 +112,12 @@ fn whose(
         })
         .or_else(|| {
             line_starts(&norm.text)
-                .take(REGION_LINES)
-                .find_map(|(at, l)| found(at, l, false, RegionLevel::Province))
+                .filter(|(_, l)| !l.trim().is_empty())
+                .take(HEAD_LINES)
+                .find_map(|(at, l)| {
+                    let l = &l[..l.floor_char_boundary(OPENING_LINE_MAX)];
+                    found(at, l, false, RegionLevel::Province)
+                })
         })
 }
 

@@ -84,7 +84,8 @@ pub struct Gazetteer {
     national: Option<Region>,
     national_words: Vec<String>,
     own: Vec<String>,
-    speakers: Vec<String>,
+    /// Officials' titles (市长, 总理), longest first where they overlap.
+    speakers: Option<AhoCorasick>,
 }
 
 /// A region a text names, and where.
@@ -190,7 +191,12 @@ impl Gazetteer {
             .filter_map(|s| s.chars().next())
             .collect();
         g.own = words.own.clone();
-        g.speakers = words.speakers.clone();
+        g.speakers = (!words.speakers.is_empty()).then(|| {
+            AhoCorasick::builder()
+                .match_kind(MatchKind::LeftmostLongest)
+                .build(&words.speakers)
+                .expect("titles are plain strings")
+        });
         g.automaton = (!names.is_empty()).then(|| {
             AhoCorasick::builder()
                 .match_kind(MatchKind::LeftmostLongest)
@@ -296,9 +302,8 @@ impl Gazetteer {
     /// The speaker a head line names after an official's title (市长 马誉峰),
     /// or, when the title ends the line, the `next` line does.
     pub fn speaker_of<'l>(&self, line: &'l str, next: &'l str) -> Option<&'l str> {
-        self.speakers.iter().find_map(|w| {
-            let at = line.find(w.as_str())? + w.len();
-            let rest = match line[at..].trim() {
+        self.speakers.as_ref()?.find_iter(line).find_map(|m| {
+            let rest = match line[m.end()..].trim() {
                 "" => next.trim(),
                 rest => rest,
             };
