@@ -53,13 +53,15 @@ pub fn process_long(
         line: None,
         message: why,
     };
+    // A read that fails ends the document with an error.
+    let cut_short = |e: io::Error| Piece {
+        result: Err(failed(e.to_string())),
+        bytes: 0,
+        last: true,
+    };
     let mut raw = Vec::new();
     if let Err(e) = fill(&mut input, &mut raw, piece) {
-        each(Piece {
-            result: Err(failed(e.to_string())),
-            bytes: 0,
-            last: true,
-        });
+        each(cut_short(e));
         return;
     }
     let whole =
@@ -141,11 +143,7 @@ pub fn process_long(
         raw.clear();
         start = 0;
         if let Err(e) = fill(&mut input, &mut raw, piece) {
-            each(Piece {
-                result: Err(failed(e.to_string())),
-                bytes: 0,
-                last: true,
-            });
+            each(cut_short(e));
             return;
         }
     }

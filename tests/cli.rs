@@ -150,11 +150,7 @@ fn the_users_year_wins() {
             "{}",
             String::from_utf8_lossy(&out.stderr)
         );
-        String::from_utf8(out.stdout)
-            .unwrap()
-            .lines()
-            .map(|l| serde_json::from_str(l).unwrap())
-            .collect()
+        common::json_lines(&out.stdout)
     };
     let docs = run(&["docs", "-q", "-"]);
     assert_eq!(
@@ -250,11 +246,7 @@ fn text_prints_what_spans_index() {
             .arg(&path)
             .output()
             .unwrap();
-        let records: Vec<serde_json::Value> = String::from_utf8(out.stdout)
-            .unwrap()
-            .lines()
-            .map(|l| serde_json::from_str(l).unwrap())
-            .collect();
+        let records: Vec<serde_json::Value> = common::json_lines(&out.stdout);
         assert_eq!(records.len(), 2, "{name}");
         for r in &records {
             let (s, e) = (

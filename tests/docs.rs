@@ -269,11 +269,7 @@ fn every_document_gets_its_type_year_and_region() {
         .output()
         .unwrap();
     assert!(out.status.success());
-    let records: Vec<serde_json::Value> = String::from_utf8(out.stdout)
-        .unwrap()
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
+    let records: Vec<serde_json::Value> = common::json_lines(&out.stdout);
     assert_eq!(records.len(), EXPECTED.len());
     let mut wrong = Vec::new();
     for (r, &(doc, doc_type, year, code)) in records.iter().zip(EXPECTED) {
@@ -307,11 +303,7 @@ fn regions_carry_level_names_and_line() {
         .arg(root().join("tests/corpus/national/2024-state-council-gwr.txt"))
         .output()
         .unwrap();
-    let records: Vec<serde_json::Value> = String::from_utf8(out.stdout)
-        .unwrap()
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
+    let records: Vec<serde_json::Value> = common::json_lines(&out.stdout);
     // A county since become a district: written 徐水(县), resolved to 徐水区.
     assert_eq!(records[0]["region"], "徐水");
     assert_eq!(records[0]["region_name"], "徐水区");

@@ -4,14 +4,6 @@ mod common;
 
 use common::{fresh_dir, root, zhibiao};
 
-fn rows(out: &std::process::Output) -> Vec<serde_json::Value> {
-    String::from_utf8(out.stdout.clone())
-        .unwrap()
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect()
-}
-
 /// The national reports give one row per year of GDP growth: the year's
 /// target from its own report and the outcome from the next report.
 #[test]
@@ -22,7 +14,7 @@ fn national_gdp_targets_beside_outcomes() {
         .output()
         .unwrap();
     assert!(out.status.success());
-    let gdp: Vec<serde_json::Value> = rows(&out)
+    let gdp: Vec<serde_json::Value> = common::json_lines(&out.stdout)
         .into_iter()
         .filter(|r| r["indicator"] == "gdp" && r["metric"] == "growth" && r["period"] == "year")
         .collect();
@@ -94,7 +86,7 @@ fn a_manifest_places_documents_and_bad_rows_are_located() {
         "{err}"
     );
     assert!(err.contains("meta.csv:5: year `3000`"), "{err}");
-    let rows = rows(&out);
+    let rows = common::json_lines(&out.stdout);
     assert_eq!(rows.len(), 1, "b.txt has no region: it is left out");
     assert_eq!(rows[0]["region_code"], "130609");
     assert_eq!(rows[0]["region_name"], "徐水区");
