@@ -63,8 +63,10 @@ pub struct Whose {
     pub region: Region,
 }
 
-/// How much of each opening line an excerpt's region is looked for in.
+/// How much of each opening line, and of the text, an excerpt's region is
+/// looked for in (the gazetteer's automaton is the slow one).
 const OPENING_LINE_MAX: usize = 1024;
+const OPENING_MAX: usize = 8192;
 
 /// Whose report it is: the region its title names, else the one a head
 /// line naming a government or congress names (在保定市第十四届人民代表大会),
@@ -112,6 +114,7 @@ fn whose(
         })
         .or_else(|| {
             line_starts(&norm.text)
+                .take_while(|&(at, _)| at < OPENING_MAX)
                 .filter(|(_, l)| !l.trim().is_empty())
                 .take(HEAD_LINES)
                 .find_map(|(at, l)| {
