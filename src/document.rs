@@ -131,13 +131,14 @@ const HEAD_LINE_MAX: usize = 300;
 /// A title is shorter still, and no sentence: it holds no 。 or ，.
 const TITLE_MAX_CHARS: usize = 60;
 /// Types from most to least specific: a plan report's title may say 报告,
-/// a speech's may name the work report.
+/// a speech's may name the work report, a press conference's the economy's
+/// performance (新闻发布会 介绍…经济运行情况).
 const TYPE_ORDER: [DocType; 7] = [
     DocType::Plan,
     DocType::Budget,
     DocType::Tjgb,
-    DocType::Analysis,
     DocType::Presser,
+    DocType::Analysis,
     DocType::Speech,
     DocType::Gwr,
 ];
@@ -510,5 +511,25 @@ mod tests {
         assert_eq!(path_year("x.zip!保定市_2014_report.txt"), Some(2014));
         assert_eq!(path_year("000_8360ffcb650b0fa4.txt"), None);
         assert_eq!(path_year("report-120145.txt"), None);
+    }
+
+    fn read(text: &str) -> Document {
+        let pack = RulePack::builtin().unwrap();
+        crate::extract(&pack, "t.txt", text).document
+    }
+
+    #[test]
+    fn types_and_regions_of_titles() {
+        let doc = read("省政府新闻办举行新闻发布会 介绍2023年广东经济运行情况\n");
+        assert_eq!(doc.doc_type.value, DocType::Presser);
+        assert_eq!(doc.region.unwrap().value.region.code, "440000");
+        let doc = read("关于东莞市2023年国民经济和社会发展计划执行情况与2024年计划草案的报告\n");
+        assert_eq!(doc.doc_type.value, DocType::Plan);
+        assert_eq!(doc.year.unwrap().value, 2024);
+        let doc = read(
+            "政府工作报告\n——2024年1月10日在朝阳区第十七届人民代表大会第四次会议上\n北京市朝阳区区长 王某某\n",
+        );
+        assert_eq!(doc.region.unwrap().value.region.code, "110105");
+        assert_eq!(doc.speaker.unwrap().value, "王某某");
     }
 }
