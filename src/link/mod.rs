@@ -300,7 +300,12 @@ fn report_damaged(
             line: Some(cx.lines.line_of(cx.norm.original_offset(base + s))),
             message: format!(
                 "digits missing in the source: `{}`",
-                cx.original[os..oe].trim()
+                // As written, at most a line's worth (invisible characters
+                // the normaliser dropped may stand between).
+                {
+                    let quoted = cx.original[os..oe].trim();
+                    &quoted[..quoted.floor_char_boundary(200)]
+                }
             ),
         });
     }

@@ -155,8 +155,13 @@ impl Sentence<'_> {
                     .copied()?;
                 let head = hits.iter().find(|h| h.start >= hs && h.end <= he)?;
                 let modifier = self.line[s..e].trim();
-                (hs..head.end)
-                    .filter(|&p| self.line.is_char_boundary(p) && p > hs)
+                // No alias is longer than a rule word may be: longer
+                // candidates are not built (a line of garbage stays linear).
+                let longest = crate::rules::MAX_WORD_CHARS * 4;
+                let from = (hs + 1).max(head.end.saturating_sub(longest));
+                (from..head.end)
+                    .filter(|&p| self.line.is_char_boundary(p))
+                    .filter(|&p| modifier.len() + head.end - p <= longest)
                     .find_map(|p| {
                         pack.alias_exact(&format!("{modifier}{}", &self.line[p..head.end]))
                     })

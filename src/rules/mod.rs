@@ -13,7 +13,7 @@ use std::collections::HashMap;
 
 use aho_corasick::AhoCorasick;
 
-pub use check::RuleWarning;
+pub use check::{MAX_WORD_CHARS, RuleWarning};
 pub use load::{MAX_RULE_FILE, RuleError, RuleErrors, RuleSource, schema_json};
 pub use schema::{
     CueScope, Distribution, DocumentWords, Example, Expected, IndicatorRule, KindCue, Limits,
