@@ -180,6 +180,15 @@ fn extract_many_ipc<'py>(
     Ok(PyBytes::new(py, &bytes))
 }
 
+/// Which records a batch call returns.
+#[derive(Clone, Copy)]
+enum Wanted {
+    Indicators,
+    Sections,
+    Documents,
+    Panel,
+}
+
 /// Documents that could not be read: (doc, why).
 type Failed = Vec<(String, String)>;
 
@@ -199,7 +208,17 @@ fn files_ipc<'py>(
     let jobs = jobs
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, usize::from))
         .max(1);
-    let what = what.to_string();
+    let wanted = match what {
+        "indicators" => Wanted::Indicators,
+        "sections" => Wanted::Sections,
+        "documents" => Wanted::Documents,
+        "panel" => Wanted::Panel,
+        other => {
+            return Err(PyValueError::new_err(format!(
+                "`{other}`; expected indicators, sections, documents or panel"
+            )));
+        }
+    };
     let (bytes, errors) = py.detach(|| -> PyResult<(Vec<u8>, Failed)> {
         let opts = Options {
             jobs,
@@ -210,39 +229,36 @@ fn files_ipc<'py>(
         let (mut indicators, mut sections, mut documents) = (Vec::new(), Vec::new(), Vec::new());
         let mut panel = zhibiao::panel::Panel::default();
         let mut errors = Vec::new();
-        let keep = |doc: &str, x: Extraction| {
-            (
-                x.document.record(doc),
-                x.continues,
+        // Only what was asked for is kept.
+        let keep = |doc: &str, x: Extraction| match wanted {
+            Wanted::Indicators => (None, x.indicators, Vec::new()),
+            Wanted::Sections => (None, Vec::new(), x.sections),
+            Wanted::Documents | Wanted::Panel => (
+                Some((x.document.record(doc), x.continues)),
                 x.indicators,
-                x.sections,
-            )
+                Vec::new(),
+            ),
         };
         batch::run(&pack, inputs, &opts, keep, |done| {
             match done.result {
-                Ok((doc, continues, mut i, mut s)) => {
-                    panel.add(&doc, &i);
-                    if !continues {
-                        documents.push(doc);
+                Ok((doc, mut i, mut s)) => match (wanted, doc) {
+                    (Wanted::Panel, Some((doc, _))) => panel.add(&doc, &i),
+                    (Wanted::Documents, Some((doc, false))) => documents.push(doc),
+                    _ => {
+                        indicators.append(&mut i);
+                        sections.append(&mut s);
                     }
-                    indicators.append(&mut i);
-                    sections.append(&mut s);
-                }
+                },
                 Err(e) => errors.push((e.doc, e.message)),
             }
             Ok(())
         })
         .map_err(|e| EngineError::new_err(e.to_string()))?;
-        let bytes = match what.as_str() {
-            "indicators" => zhibiao::columnar::ipc_stream(&indicators),
-            "sections" => zhibiao::columnar::ipc_stream(&sections),
-            "documents" => zhibiao::columnar::ipc_stream(&documents),
-            "panel" => zhibiao::columnar::ipc_stream(&panel.rows()),
-            other => {
-                return Err(PyValueError::new_err(format!(
-                    "`{other}`; expected indicators, sections, documents or panel"
-                )));
-            }
+        let bytes = match wanted {
+            Wanted::Indicators => zhibiao::columnar::ipc_stream(&indicators),
+            Wanted::Sections => zhibiao::columnar::ipc_stream(&sections),
+            Wanted::Documents => zhibiao::columnar::ipc_stream(&documents),
+            Wanted::Panel => zhibiao::columnar::ipc_stream(&panel.rows()),
         }
         .map_err(|e| EngineError::new_err(e.to_string()))?;
         Ok((bytes, errors))
