@@ -212,16 +212,9 @@ impl Document {
         let mut delivered = None;
         let mut published = None;
         for &(at, l) in &head {
-            if !parse::may_hold_time(l, &pack.grammar_words) {
+            let Some(date) = parse::Shaped::new(l, &pack.grammar_words).first_date() else {
                 continue;
-            }
-            let date = parse::time_tokens(l, &pack.grammar_words)
-                .into_iter()
-                .find_map(|t| match t.kind {
-                    TokenKind::Date(d) => Some(d),
-                    _ => None,
-                });
-            let Some(date) = date else { continue };
+            };
             let found = Some(Located {
                 value: date,
                 line: Some(line_of(at)),

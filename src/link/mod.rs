@@ -139,12 +139,14 @@ pub fn link(
         } else {
             Vec::new()
         };
-        for &(s, e, _) in &spans {
+        // Asked once per sentence: the tokens below ask again.
+        let figures: Vec<bool> = spans
+            .iter()
+            .map(|&(s, e, _)| parse::may_hold_figure(&line[s..e]))
+            .collect();
+        for (&(s, e, _), &figure) in spans.iter().zip(&figures) {
             let sentence = &line[s..e];
-            if parse::may_hold_figure(sentence)
-                || pack.may_hold_frame(sentence)
-                || pack.may_hold_five_year(sentence)
-            {
+            if figure || pack.may_hold_frame(sentence) || pack.may_hold_five_year(sentence) {
                 pack.scan_range(line, s..e, &mut hits);
             }
         }
@@ -154,7 +156,7 @@ pub fn link(
         } = hits;
         let frames = cues.iter().any(|c| pack.is_frame(c));
         let tokens = (!aliases.is_empty() || frames)
-            .then(|| line_tokens(pack, line, &spans, &aliases, &cues));
+            .then(|| line_tokens(pack, line, &spans, &figures, &aliases, &cues));
         report_damaged(cx, line, line_start, tokens.as_deref(), diagnostics);
         let Some(tokens) = tokens else {
             state.advance(cx, &headings, line_start);
@@ -238,12 +240,17 @@ fn paragraph_opening(
             .first()
             .map_or("", |&(s, e, _)| &line[s..e]),
     };
-    let opens = pack.may_hold_five_year(first) || parse::may_hold_plan(first);
-    let ends = state.span.is_some() && parse::may_hold_time(first, &pack.grammar_words);
-    if first.is_empty() || !(opens || ends) {
+    if first.is_empty() {
         return;
     }
-    let tokens = parse::time_tokens(first, &pack.grammar_words);
+    let opens = pack.may_hold_five_year(first) || parse::may_hold_plan(first);
+    // Shaped (the vocabulary read) only when it may be needed, and once.
+    let shaped =
+        (opens || state.span.is_some()).then(|| parse::Shaped::new(first, &pack.grammar_words));
+    let Some(shaped) = shaped.filter(|s| opens || s.may_hold_time()) else {
+        return;
+    };
+    let tokens = shaped.time_tokens();
     let cues = pack.scan(first).cues;
     let before = Before {
         this_year: state.time.this_year,
@@ -333,22 +340,24 @@ fn line_tokens(
     pack: &RulePack,
     line: &str,
     spans: &[parse::SentenceSpan],
+    figures: &[bool],
     aliases: &[AliasHit],
     cues: &[CueHit],
 ) -> Vec<Token> {
-    let matters = |&(s, e, _): &parse::SentenceSpan| {
-        parse::may_hold_figure(&line[s..e])
+    let matters = |i: usize| {
+        let (s, e, _) = spans[i];
+        figures[i]
             && (!hits_in(aliases, |a| a.start, s, e).is_empty()
                 || hits_in(cues, |c| c.start, s, e)
                     .iter()
                     .any(|c| pack.is_frame(c)))
     };
-    let last = spans.iter().rposition(matters).unwrap_or(0);
+    let last = (0..spans.len()).rposition(matters).unwrap_or(0);
     let mut tokens = Vec::new();
     for (i, span) in spans.iter().enumerate() {
         let (s, e, end) = *span;
         let text = &line[s..e];
-        let matters = matters(span);
+        let matters = matters(i);
         // A sentence before the last that matters is read for its time
         // only. A paragraph's first sentence may say which year it is
         // about (刚刚过去的2017年，…); a later one sets the time only in a
