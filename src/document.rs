@@ -69,7 +69,7 @@ const OPENING_LINE_MAX: usize = 1024;
 const OPENING_MAX: usize = 8192;
 
 /// Whose report it is: the region its title names, else the one a head
-/// line naming a government or congress names (在保定市第十四届人民代表大会),
+/// line naming a government or congress names (在某市第十四届人民代表大会),
 /// else the nation where the head speaks for it (我代表国务院), else the
 /// first region the opening lines name unambiguously in full (an
 /// excerpt's).
@@ -480,7 +480,7 @@ fn text_year(pack: &RulePack, norm: &Normalised<'_>, looks_back: bool) -> Option
     plan.or(review).or(looked_back)
 }
 
-/// A year in the file name (…/2012-gwr.txt, 某市_2014_report.txt): four
+/// A year in the file name (…/2012.txt, 某市_2014_report.txt): four
 /// digits from 1949 on, not part of a longer number.
 fn path_year(path: &str) -> Option<i32> {
     let name = path.rsplit(['/', '\\', '!']).next().unwrap_or(path);
@@ -500,9 +500,9 @@ mod tests {
 
     #[test]
     fn years_in_file_names() {
-        assert_eq!(path_year("a/17_some-county-2012-gwr.txt"), Some(2012));
+        assert_eq!(path_year("reports/county_2012.txt"), Some(2012));
         assert_eq!(path_year("x.zip!某市_2014_report.txt"), Some(2014));
-        assert_eq!(path_year("003_5f2a90c41e7b3d88.txt"), None);
+        assert_eq!(path_year("page_a1b2c3d4e5f6.txt"), None);
         assert_eq!(path_year("report-120145.txt"), None);
     }
 
