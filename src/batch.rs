@@ -19,7 +19,7 @@
 
 use std::collections::BTreeMap;
 use std::fs::File;
-use std::io::{self, Read};
+use std::io::{self, BufRead, Read};
 use std::panic::AssertUnwindSafe;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -125,6 +125,9 @@ enum Content {
     /// A file, read by the worker that processes it: reads run in parallel,
     /// and the buffer is freed by the thread that allocated it.
     File(PathBuf),
+    /// Text already decoded (a line of JSON Lines input), with the input
+    /// bytes it stands for.
+    Text { text: String, disk_bytes: u64 },
     /// Could not be read, and why.
     Failed(String),
     /// Not a document (a FIFO or a device inside a directory): passed
@@ -136,6 +139,7 @@ enum Content {
 /// time.
 enum Body {
     Whole(Vec<u8>),
+    Text(String),
     Long(File),
 }
 
@@ -145,6 +149,7 @@ impl Content {
     fn load(self, limits: &Limits, piece: usize) -> (Result<Body, String>, u64) {
         match self {
             Content::Read { bytes, disk_bytes } => (Ok(Body::Whole(bytes)), disk_bytes),
+            Content::Text { text, disk_bytes } => (Ok(Body::Text(text)), disk_bytes),
             Content::File(path) => match open_path(&path, limits) {
                 Ok((file, Some(len))) if len > piece as u64 => (Ok(Body::Long(file)), 0),
                 Ok((file, _)) => match read_capped(file, limits.max_file_size, "--max-file-size") {
@@ -301,6 +306,22 @@ pub struct Options {
     pub piece: usize,
     /// What a manifest says of each document (`--meta`), over `given`.
     pub meta: Option<Arc<crate::meta::Manifest>>,
+    /// The inputs hold documents as JSON Lines, `{"doc": …, "text": …}` a
+    /// line (a directory: each of its files), not a document each.
+    pub jsonl: bool,
+    /// Set from another thread (Ctrl-C in Python) to stop reading: the
+    /// documents in flight are finished and handed on, no more are read.
+    pub cancel: Option<Arc<AtomicBool>>,
+}
+
+/// Workers for a request of `jobs` (0: every core): at least one, and at
+/// most four per core (more only queue, each holding documents).
+pub fn clamp_jobs(jobs: usize) -> usize {
+    let cores = std::thread::available_parallelism().map_or(1, usize::from);
+    match jobs {
+        0 => cores,
+        n => n.min(4 * cores),
+    }
 }
 
 impl Default for Options {
@@ -316,6 +337,8 @@ impl Default for Options {
             given: crate::Given::default(),
             piece: crate::chunk::PIECE,
             meta: None,
+            jsonl: false,
+            cancel: None,
         }
     }
 }
@@ -435,20 +458,24 @@ pub fn run<T: Send>(
                                 )
                             });
                         }
-                        Ok(Body::Whole(bytes)) => Ok(bytes),
+                        Ok(Body::Whole(bytes)) => Ok(Ok(bytes)),
+                        Ok(Body::Text(text)) => Ok(Err(text)),
                         Err(why) => Err(why),
                     };
                     // A bug that panics on one document costs that document,
                     // not the batch (nor a hang waiting for its result).
                     let outcome = std::panic::catch_unwind(AssertUnwindSafe(|| {
                         let result = match bytes {
-                            Ok(bytes) => crate::process_with(
+                            Ok(Ok(bytes)) => crate::process_with(
                                 pack,
                                 &doc.name,
                                 &bytes,
                                 encoding.as_deref(),
                                 &given,
                             ),
+                            Ok(Err(text)) => {
+                                Ok(crate::extract_with(pack, &doc.name, &text, &given))
+                            }
                             Err(why) if skipped => Err(error("skipped", why)),
                             Err(why) => Err(error("unreadable", why)),
                         };
@@ -510,15 +537,24 @@ struct Order<T, F> {
 }
 
 impl<T, F: FnMut(Done<T>) -> io::Result<()>> Order<T, F> {
+    /// Hand a document to the caller, unless it gave up already. A panic
+    /// there is an error like a failed write: it must not take the lock's
+    /// other waiters (the reader, a long document's worker) down with it.
+    fn hand_on(&mut self, d: Done<T>) {
+        if self.outcome.is_ok() {
+            let done = &mut self.done;
+            self.outcome = std::panic::catch_unwind(AssertUnwindSafe(|| done(d)))
+                .unwrap_or_else(|_| Err(io::Error::other("internal error writing the output")));
+            if self.outcome.is_err() {
+                self.tokens = None;
+            }
+        }
+    }
+
     fn take(&mut self, seq: usize, d: Done<T>) {
         self.waiting.insert(seq, d);
         while let Some(d) = self.waiting.remove(&self.next) {
-            if self.outcome.is_ok() {
-                self.outcome = (self.done)(d);
-                if self.outcome.is_err() {
-                    self.tokens = None;
-                }
-            }
+            self.hand_on(d);
             self.next += 1;
             self.freed += 1;
             if self.freed == self.grant {
@@ -583,9 +619,7 @@ impl<T, F: FnMut(Done<T>) -> io::Result<()>> Long<'_, T, F> {
                 order.take(self.seq, done);
                 return false;
             }
-            if order.outcome.is_ok() {
-                order.outcome = (order.done)(done);
-            }
+            order.hand_on(done);
             order.outcome.is_ok()
         });
         let mut order = lock();
@@ -632,7 +666,15 @@ fn read_all(
         .filter_map(|p| p.canonicalize().ok())
         .collect();
     let skipped = |p: &Path| !skip.is_empty() && p.canonicalize().is_ok_and(|c| skip.contains(&c));
+    let cancelled = || {
+        opts.cancel
+            .as_ref()
+            .is_some_and(|c| c.load(Ordering::Relaxed))
+    };
     let mut emit = |doc: Document| -> bool {
+        if cancelled() {
+            return false;
+        }
         if let (Some(left), Some(resume)) = (&mut to_skip, &opts.resume_from) {
             if doc.name == resume.name {
                 *left -= 1;
@@ -654,6 +696,30 @@ fn read_all(
         ok
     };
     let limits = &opts.limits;
+    if opts.jsonl {
+        for input in inputs {
+            let go_on = match input {
+                Input::Stdin => read_jsonl(io::stdin().lock(), "-", limits, &mut emit),
+                Input::Path(p) if p.is_dir() => walk(&p).all(|entry| match entry {
+                    Walked::File(f) if skipped(&f) => true,
+                    Walked::File(f) if opts.filter.keeps(&f.display().to_string()) => {
+                        read_jsonl_file(&f, limits, &mut emit)
+                    }
+                    Walked::File(_) => true,
+                    Walked::Special(f, kind) => emit(Document {
+                        name: f.display().to_string(),
+                        content: Content::Skipped(format!("not a regular file ({kind}): skipped")),
+                    }),
+                    Walked::Failed(name, why) => emit(failed(name, why)),
+                }),
+                Input::Path(p) => read_jsonl_file(&p, limits, &mut emit),
+            };
+            if !go_on {
+                return;
+            }
+        }
+        return;
+    }
     for input in inputs {
         let go_on = match input {
             Input::Stdin => emit(Document {
@@ -696,6 +762,113 @@ fn read_all(
     }
 }
 
+/// A file of JSON Lines documents (see [`read_jsonl`]).
+fn read_jsonl_file(path: &Path, limits: &Limits, emit: &mut impl FnMut(Document) -> bool) -> bool {
+    let name = path.display().to_string();
+    // The size limit is each line's (a document's), not the file's.
+    let whole_file = Limits {
+        max_file_size: u64::MAX,
+        ..*limits
+    };
+    match open_path(path, &whole_file) {
+        Ok((file, _)) => read_jsonl(io::BufReader::new(file), &name, limits, emit),
+        Err(why) => emit(failed(name, why)),
+    }
+}
+
+/// Documents as JSON Lines, `{"doc": …, "text": …}` a line, each a document
+/// of its own (named by its `doc`). A line longer than `--max-file-size`
+/// is passed over to its end, never held; a line that is no such object is
+/// an error named `input:line`; a read error ends the input.
+fn read_jsonl(
+    mut reader: impl BufRead,
+    input: &str,
+    limits: &Limits,
+    emit: &mut impl FnMut(Document) -> bool,
+) -> bool {
+    #[derive(serde::Deserialize)]
+    struct Piped {
+        doc: String,
+        text: String,
+    }
+    let mut buf = Vec::new();
+    for line_no in 1.. {
+        buf.clear();
+        let at = |why: String| failed(format!("{input}:{line_no}"), why);
+        let doc = match next_line(&mut reader, limits.max_file_size, &mut buf) {
+            Ok(None) => return true,
+            Ok(Some(Err(len))) => at(format!(
+                "a line of {len} bytes or more: larger than --max-file-size ({} bytes); passed over",
+                limits.max_file_size
+            )),
+            Err(e) => return emit(at(format!("cannot be read: {e}"))),
+            Ok(Some(Ok(()))) if buf.iter().all(u8::is_ascii_whitespace) => continue,
+            Ok(Some(Ok(()))) => match serde_json::from_slice::<Piped>(&buf) {
+                Ok(d) => Document {
+                    name: d.doc,
+                    content: Content::Text {
+                        disk_bytes: buf.len() as u64 + 1,
+                        text: d.text,
+                    },
+                },
+                Err(e) => at(format!("expected {{\"doc\": …, \"text\": …}} ({e})")),
+            },
+        };
+        if !emit(doc) {
+            return false;
+        }
+    }
+    true
+}
+
+/// Read the next line into `buf` (without its line break): `None` at the
+/// end, `Some(Err(n))` for a line over `limit` bytes, skipped to its end
+/// (`n`: the bytes seen before giving up on it).
+fn next_line(
+    reader: &mut impl BufRead,
+    limit: u64,
+    buf: &mut Vec<u8>,
+) -> io::Result<Option<Result<(), u64>>> {
+    let n = reader
+        .by_ref()
+        .take(limit.saturating_add(1))
+        .read_until(b'\n', buf)?;
+    if n == 0 {
+        return Ok(None);
+    }
+    if buf.last() == Some(&b'\n') {
+        buf.pop();
+        if buf.last() == Some(&b'\r') {
+            buf.pop();
+        }
+        return Ok(Some(Ok(())));
+    }
+    if (buf.len() as u64) <= limit {
+        // The last line, without a line break.
+        return Ok(Some(Ok(())));
+    }
+    let seen = buf.len() as u64;
+    buf.clear();
+    // Pass over the rest of the line a buffer at a time.
+    loop {
+        let chunk = reader.fill_buf()?;
+        if chunk.is_empty() {
+            break;
+        }
+        match memchr::memchr(b'\n', chunk) {
+            Some(i) => {
+                reader.consume(i + 1);
+                break;
+            }
+            None => {
+                let len = chunk.len();
+                reader.consume(len);
+            }
+        }
+    }
+    Ok(Some(Err(seen)))
+}
+
 /// What a directory walk finds.
 enum Walked {
     File(PathBuf),
@@ -736,6 +909,12 @@ fn read_file(path: &Path) -> Document {
         name: path.display().to_string(),
         content: Content::File(path.to_path_buf()),
     }
+}
+
+/// Whether a name is an archive's (`reports.zip`, `a.tar.gz`), whose
+/// documents are named `name!inner/path`.
+pub fn is_archive_name(name: &str) -> bool {
+    archive_kind(Path::new(name)).is_some()
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -817,6 +996,9 @@ fn read_archive(
     let inner = |entry: &str| format!("{archive}!{entry}");
     match archive_kind(path) {
         Some(ArchiveKind::Zip) => {
+            if let Err(why) = zip_ends_whole(&file) {
+                return emit(fail(why));
+            }
             let mut zip = match zip::ZipArchive::new(file) {
                 Ok(z) => z,
                 Err(e) => return emit(fail(format!("not a readable zip archive: {e}"))),
@@ -866,6 +1048,33 @@ fn read_archive(
             )
         }
         None => emit(read_file(path)),
+    }
+}
+
+/// Whether a zip file ends with its end-of-central-directory record. A zip
+/// cut short (a truncated download) has lost it, and a reader looking for
+/// it backwards would find the one of a zip stored inside and read that
+/// one's members instead.
+fn zip_ends_whole(file: &File) -> Result<(), String> {
+    use std::io::{Seek, SeekFrom};
+    const EOCD: &[u8] = b"PK\x05\x06";
+    // The record is 22 bytes and a comment of at most 65,535.
+    let len = file.metadata().map_err(|e| e.to_string())?.len();
+    let tail_len = len.min(22 + 65_535);
+    let mut tail = Vec::with_capacity(tail_len as usize);
+    let mut f = file;
+    f.seek(SeekFrom::Start(len - tail_len))
+        .and_then(|_| f.take(tail_len).read_to_end(&mut tail))
+        .and_then(|_| f.seek(SeekFrom::Start(0)))
+        .map_err(|e| e.to_string())?;
+    let ends_here = memchr::memmem::rfind_iter(&tail, EOCD).any(|at| {
+        tail.get(at + 20..at + 22)
+            .is_some_and(|c| at + 22 + usize::from(u16::from_le_bytes([c[0], c[1]])) == tail.len())
+    });
+    if ends_here {
+        Ok(())
+    } else {
+        Err("not a whole zip archive: it does not end with its central directory (cut short? a truncated download)".into())
     }
 }
 

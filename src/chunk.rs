@@ -79,8 +79,8 @@ pub fn process_long(
     if raw.len() < piece {
         return whole(raw, Box::new(io::empty()), &mut each);
     }
-    let (enc, bom) = match decode::encoding_of(&raw, false, encoding) {
-        Ok(found) => found,
+    let (enc, bom) = match decode::reading_of(&raw, false, encoding) {
+        Ok(found) => found.streamed(),
         Err(e) => {
             each(Piece {
                 result: Err(crate::unreadable(name, &e)),
@@ -124,8 +124,8 @@ pub fn process_long(
         let decoded = Decoded {
             text,
             encoding: enc.name(),
-            html: false,
             replaced,
+            ..Decoded::default()
         };
         let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
             at.extract(pack, name, &decoded)

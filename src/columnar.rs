@@ -198,6 +198,20 @@ impl<W: Write + Send, R: Columnar> ParquetSink<W, R> {
         self.writer.write(&batch(rows)?)
     }
 
+    /// Rows given as JSON Lines in their serde form (a run's journal),
+    /// decoded and written a batch at a time.
+    pub fn write_jsonl(&mut self, input: impl std::io::BufRead) -> parquet::errors::Result<()> {
+        let reader = arrow_json::ReaderBuilder::new(R::schema())
+            .with_batch_size(8 * 1024)
+            .build(input)?;
+        for batch in reader {
+            let batch = batch?;
+            self.rows += batch.num_rows();
+            self.writer.write(&batch)?;
+        }
+        Ok(())
+    }
+
     /// Write the footer; the rows written.
     pub fn finish(self) -> parquet::errors::Result<usize> {
         self.writer.close()?;

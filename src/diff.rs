@@ -323,13 +323,17 @@ pub fn render_text<R: Diffable>(what: &str, diffs: &[DocDiff<R>]) -> String {
 /// The report as Markdown, for a pull-request comment: a table per
 /// document.
 pub fn render_markdown<R: Diffable>(what: &str, diffs: &[DocDiff<R>]) -> String {
-    let esc = |t: &str| t.replace('|', "\\|");
+    let esc = |t: &str| {
+        t.replace(['\n', '\r'], " ")
+            .replace('|', "\\|")
+            .replace('<', "&lt;")
+    };
     let mut s = String::new();
     for d in diffs {
         let _ = writeln!(
             s,
-            "#### `{}` — {}\n\n| | line | record | change | sentence |\n|---|---|---|---|---|",
-            d.doc,
+            "#### {} — {}\n\n| | line | record | change | sentence |\n|---|---|---|---|---|",
+            code_span(&d.doc),
             heading(what, d)
         );
         for r in rows(d) {
@@ -348,10 +352,33 @@ pub fn render_markdown<R: Diffable>(what: &str, diffs: &[DocDiff<R>]) -> String 
     s
 }
 
+/// `text` as a Markdown code span, whatever backticks it holds: fenced by
+/// one more backtick than its longest run, padded where it starts or ends
+/// with one, on one line.
+fn code_span(text: &str) -> String {
+    let text = text.replace(['\n', '\r'], " ");
+    let longest = text.split(|c| c != '`').map(str::len).max().unwrap_or(0);
+    let fence = "`".repeat(longest + 1);
+    let pad = if text.starts_with('`') || text.ends_with('`') {
+        " "
+    } else {
+        ""
+    };
+    format!("{fence}{pad}{text}{pad}{fence}")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::record::{Bound, Kind, Metric, Span};
+
+    #[test]
+    fn document_names_with_backticks_stay_one_code_span() {
+        assert_eq!(code_span("a.txt"), "`a.txt`");
+        assert_eq!(code_span("a`b.txt"), "``a`b.txt``");
+        assert_eq!(code_span("`a``.txt"), "``` `a``.txt ```");
+        assert_eq!(code_span("a\nb"), "`a b`");
+    }
 
     fn rec(value: f64, span: usize, kind: Kind) -> Indicator {
         Indicator {

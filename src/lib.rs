@@ -195,27 +195,53 @@ pub(crate) fn unreadable(name: &str, e: &decode::DecodeError) -> Diagnostic {
 }
 
 /// How a document was read, and what went wrong reading it: the encoding
-/// (info), bytes replaced by U+FFFD, a megabyte with no line break.
+/// (info), bytes replaced by U+FFFD and where, lines in a second encoding,
+/// a megabyte with no line break.
 pub(crate) fn reading_notes(name: &str, decoded: &decode::Decoded) -> Vec<Diagnostic> {
-    let diagnostic = |severity, code: &str, message: String| Diagnostic {
+    let diagnostic = |severity, code: &str, line, message: String| Diagnostic {
         doc: name.to_string(),
         severity,
         code: code.into(),
-        line: None,
+        line,
         message,
     };
-    let how = if decoded.html {
-        format!("read as {} (HTML, visible text)", decoded.encoding)
-    } else {
-        format!("read as {}", decoded.encoding)
-    };
-    let mut notes = vec![diagnostic(Severity::Info, "encoding", how)];
+    let mut how = format!("read as {}", decoded.encoding);
+    if decoded.guessed_utf16 {
+        how.push_str(" (no byte-order mark: told by its shape)");
+    }
+    if decoded.html {
+        how.push_str(" (HTML, visible text)");
+    }
+    let mut notes = vec![diagnostic(Severity::Info, "encoding", None, how)];
+    if let Some((other, lines)) = decoded.mixed {
+        notes.push(diagnostic(
+            Severity::Warning,
+            "mixed_encoding",
+            None,
+            format!(
+                "{lines} line(s) read as {other}, the rest as UTF-8: the file mixes two encodings"
+            ),
+        ));
+    }
     if decoded.replaced > 0 {
+        let at = match decoded.replaced_lines.as_slice() {
+            [] => String::new(),
+            lines => format!(
+                " (first on line{} {})",
+                if lines.len() == 1 { "" } else { "s" },
+                lines
+                    .iter()
+                    .map(usize::to_string)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        };
         notes.push(diagnostic(
             Severity::Warning,
             "invalid_bytes",
+            decoded.replaced_lines.first().copied(),
             format!(
-                "{} invalid byte sequence(s) in {} replaced by U+FFFD",
+                "{} invalid byte sequence(s) in {} replaced by U+FFFD{at}",
                 decoded.replaced, decoded.encoding
             ),
         ));
@@ -224,6 +250,7 @@ pub(crate) fn reading_notes(name: &str, decoded: &decode::Decoded) -> Vec<Diagno
         notes.push(diagnostic(
             Severity::Warning,
             "no_line_breaks",
+            None,
             format!(
                 "{} bytes without a line break: lines and headings cannot be told apart",
                 decoded.text.len()

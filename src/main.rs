@@ -1,7 +1,7 @@
 //! The `zhibiao` command line: a thin layer over the library.
 
 use std::borrow::Cow;
-use std::io::{self, Read, Write};
+use std::io::{self, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -9,6 +9,7 @@ mod cli;
 
 use clap::{Args, Parser, Subcommand};
 use cli::batch::{BatchArgs, OutputArgs};
+use cli::say;
 use zhibiao::{RulePack, RuleSource, eval};
 
 #[derive(Parser)]
@@ -75,6 +76,8 @@ enum Command {
         /// Read it in this encoding instead of detecting it.
         #[arg(long)]
         encoding: Option<String>,
+        #[command(flatten)]
+        limit: SizeLimit,
     },
     /// Work with rule files.
     Rules {
@@ -86,15 +89,28 @@ enum Command {
         /// Explain this text instead of a file.
         #[arg(long, conflicts_with = "file")]
         text: Option<String>,
-        /// A report to explain (read like extract reads it).
+        /// A report to explain (read like extract reads it; - for stdin).
         #[arg(required_unless_present = "text")]
         file: Option<PathBuf>,
         /// Only this line (1-based) of FILE.
         #[arg(long, requires = "file")]
         line: Option<usize>,
+        /// Read FILE in this encoding instead of detecting it.
+        #[arg(long, requires = "file")]
+        encoding: Option<String>,
+        #[command(flatten)]
+        limit: SizeLimit,
         #[command(flatten)]
         rules: RuleArgs,
     },
+}
+
+/// The size limit of a single file read whole.
+#[derive(Args)]
+struct SizeLimit {
+    /// Largest file read: bytes, or with K, M, G.
+    #[arg(long, value_name = "SIZE", default_value = "2G", value_parser = cli::batch::parse_size)]
+    max_file_size: u64,
 }
 
 #[derive(Clone, Copy, clap::ValueEnum)]
@@ -163,7 +179,7 @@ fn main() -> ExitCode {
         // The reader went away (`| head`): nothing more is wanted.
         Err(e) if broken_pipe(&e) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("zhibiao: {e:#}");
+            say(&format!("zhibiao: {e:#}"));
             ExitCode::from(2)
         }
     }
@@ -238,17 +254,12 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             format,
             batch,
         } => rule_diff(&base_rules, &rules, no_default_rules, format, &batch),
-        Command::Text { file, encoding } => {
-            let name = file.display().to_string();
-            let bytes = if name == "-" {
-                let mut buf = Vec::new();
-                io::stdin().lock().take(2 << 30).read_to_end(&mut buf)?;
-                buf
-            } else {
-                std::fs::read(&file).map_err(|e| anyhow::anyhow!("{name}: {e}"))?
-            };
-            let decoded = zhibiao::decode::decode(&bytes, &name, encoding.as_deref())
-                .map_err(|e| anyhow::anyhow!("{name}: {e}"))?;
+        Command::Text {
+            file,
+            encoding,
+            limit,
+        } => {
+            let decoded = cli::read::document(&file, encoding.as_deref(), limit.max_file_size)?;
             io::stdout().lock().write_all(decoded.text.as_bytes())?;
             Ok(ExitCode::SUCCESS)
         }
@@ -256,6 +267,8 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             text,
             file,
             line,
+            encoding,
+            limit,
             rules,
         } => {
             let Some(pack) = load_pack(&rules.rules, rules.no_default_rules) else {
@@ -263,13 +276,10 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             };
             let (name, text) = match (text, file) {
                 (Some(t), _) => ("--text".to_string(), t),
-                (None, Some(f)) => {
-                    let name = f.display().to_string();
-                    let bytes = std::fs::read(&f).map_err(|e| anyhow::anyhow!("{name}: {e}"))?;
-                    let decoded = zhibiao::decode::decode(&bytes, &name, None)
-                        .map_err(|e| anyhow::anyhow!("{name}: {e}"))?;
-                    (name, decoded.text)
-                }
+                (None, Some(f)) => (
+                    f.display().to_string(),
+                    cli::read::document(&f, encoding.as_deref(), limit.max_file_size)?.text,
+                ),
                 (None, None) => unreachable!("clap requires one of them"),
             };
             write!(
@@ -290,7 +300,7 @@ fn rules(command: RulesCommand) -> anyhow::Result<ExitCode> {
         } => Ok(match load_pack(&dirs, no_default_rules) {
             Some(pack) => {
                 for w in &pack.warnings {
-                    eprintln!("{w}");
+                    say(&w.to_string());
                 }
                 writeln!(
                     io::stdout(),
@@ -385,12 +395,13 @@ fn load_pack(dirs: &[PathBuf], no_default: bool) -> Option<RulePack> {
     match result {
         Ok(pack) => Some(pack),
         Err(e) => {
-            eprintln!("{e}");
-            eprintln!(
+            let shown: Vec<String> = e.0.iter().map(ToString::to_string).collect();
+            cli::batch::say_some(&shown, "problems");
+            say(&format!(
                 "zhibiao: invalid rules ({} problem{}); nothing processed",
                 e.0.len(),
                 if e.0.len() == 1 { "" } else { "s" }
-            );
+            ));
             None
         }
     }

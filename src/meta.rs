@@ -9,7 +9,9 @@
 //! row no input matched is said after the batch.
 
 use std::collections::HashMap;
+use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
+use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use crate::Given;
@@ -24,75 +26,139 @@ struct Said {
     doc_type: Option<DocType>,
 }
 
+/// One usable row: its line and what it says. Kept small: an archive's
+/// manifest may have a row for each of a million documents.
+#[derive(Debug)]
+struct Row {
+    line: usize,
+    said: Said,
+    used: AtomicBool,
+}
+
 /// A manifest, read and checked.
 #[derive(Debug, Default)]
 pub struct Manifest {
     file: String,
-    /// Row by document name, with its line.
-    rows: HashMap<String, (usize, Said)>,
-    /// Whether an input matched each row (by line).
-    used: HashMap<usize, AtomicBool>,
+    /// Row by document name.
+    rows: HashMap<Box<str>, Row>,
+    /// The documents each row was matched to by the end of their path, by
+    /// the row's line: a row one name matches in several places is worth a
+    /// word.
+    by_suffix: Mutex<HashMap<usize, Vec<String>>>,
 }
 
 /// The years a report can be of.
 const YEARS: std::ops::RangeInclusive<i32> = 1949..=2100;
 
+/// The largest manifest in another encoding than UTF-8: decoded whole (a
+/// UTF-8 one is read a row at a time, up to the caller's limit).
+const MAX_LEGACY_MANIFEST: u64 = 256 << 20;
+
 impl Manifest {
-    /// Read `path`. Rows that cannot be used come back as problems, each
-    /// `file:line: what`.
-    pub fn read(path: &Path, gazetteer: &Gazetteer) -> Result<(Manifest, Vec<String>), String> {
+    /// Read `path`, at most `limit` bytes of it. Rows that cannot be used
+    /// come back as problems, each `file:line: what`.
+    pub fn read(
+        path: &Path,
+        gazetteer: &Gazetteer,
+        limit: u64,
+    ) -> Result<(Manifest, Vec<String>), String> {
         let file = path.display().to_string();
-        let text = std::fs::read_to_string(path).map_err(|e| format!("{file}: {e}"))?;
+        let fail = |why: String| format!("--meta {file}: {why}");
+        let meta = std::fs::metadata(path).map_err(|e| fail(e.to_string()))?;
+        if !meta.is_file() {
+            return Err(fail(
+                "not a regular file; expected a CSV or JSONL manifest".into(),
+            ));
+        }
+        if meta.len() > limit {
+            return Err(fail(format!(
+                "{} bytes: larger than --max-file-size ({limit} bytes)",
+                meta.len()
+            )));
+        }
+        let opened = std::fs::File::open(path).map_err(|e| fail(e.to_string()))?;
+        let mut reader = BufReader::with_capacity(64 << 10, opened.take(limit));
+        let head = reader.fill_buf().map_err(|e| fail(e.to_string()))?.to_vec();
+        let bom = if head.starts_with(b"\xEF\xBB\xBF") {
+            3
+        } else {
+            0
+        };
+        let jsonl = path
+            .extension()
+            .is_some_and(|e| e == "jsonl" || e == "json")
+            || head[bom..].trim_ascii_start().starts_with(b"{");
+        let utf8 = bom == 3
+            || crate::decode::reading_of(&head, head.len() as u64 == meta.len(), None)
+                .is_ok_and(|r| r == crate::decode::Reading::One(encoding_rs::UTF_8, 0));
         let mut m = Manifest {
             file: file.clone(),
             ..Manifest::default()
         };
         let mut problems = Vec::new();
-        let jsonl = path
-            .extension()
-            .is_some_and(|e| e == "jsonl" || e == "json")
-            || text.trim_start().starts_with('{');
-        let rows: Rows = if jsonl {
-            text.lines()
-                .enumerate()
-                .filter(|(_, l)| !l.trim().is_empty())
-                .map(|(i, l)| (i + 1, json_row(l)))
-                .collect()
-        } else {
-            csv_rows(&text)
+        let mut take = |line: usize, row: Result<HashMap<String, String>, String>| {
+            m.add(line, row, gazetteer, &mut problems);
         };
-        for (line, row) in rows {
-            let said = row.and_then(|r| {
-                let doc = r.get("doc").filter(|d| !d.is_empty()).cloned();
-                let doc = doc.ok_or("no `doc`; expected the document each row is about")?;
-                Ok((doc, said(&r, gazetteer)?))
-            });
-            match said {
-                Ok((doc, said)) => {
-                    if let Some((first, _)) = m.rows.get(&doc) {
-                        problems.push(format!(
-                            "{file}:{line}: `{doc}` is named on line {first} already; the later row is left out"
-                        ));
-                        continue;
-                    }
-                    m.used.insert(line, AtomicBool::new(false));
-                    m.rows.insert(doc, (line, said));
-                }
-                Err(why) => problems.push(format!("{file}:{line}: {why}; the row is left out")),
+        if utf8 {
+            reader.consume(bom);
+            read_rows(reader, jsonl, &mut take).map_err(fail)?;
+        } else {
+            // GBK and the like: decoded as documents are, then read.
+            if meta.len() > MAX_LEGACY_MANIFEST {
+                return Err(fail(format!(
+                    "{} bytes in an encoding other than UTF-8; expected at most {MAX_LEGACY_MANIFEST} (or save it as UTF-8)",
+                    meta.len()
+                )));
             }
+            let mut bytes = Vec::new();
+            reader
+                .read_to_end(&mut bytes)
+                .map_err(|e| fail(e.to_string()))?;
+            let decoded =
+                crate::decode::decode(&bytes, "", None).map_err(|e| fail(e.to_string()))?;
+            read_rows(decoded.text.as_bytes(), jsonl, &mut take).map_err(fail)?;
         }
         Ok((m, problems))
+    }
+
+    fn add(
+        &mut self,
+        line: usize,
+        row: Result<HashMap<String, String>, String>,
+        gazetteer: &Gazetteer,
+        problems: &mut Vec<String>,
+    ) {
+        let file = &self.file;
+        let said = row.and_then(|r| {
+            let doc = r.get("doc").filter(|d| !d.is_empty()).cloned();
+            let doc = doc.ok_or("no `doc`; expected the document each row is about")?;
+            Ok((doc, said(&r, gazetteer)?))
+        });
+        match said {
+            Ok((doc, said)) => {
+                if let Some(first) = self.rows.get(doc.as_str()) {
+                    problems.push(format!(
+                        "{file}:{line}: `{doc}` is named on line {} already; the later row is left out",
+                        first.line
+                    ));
+                    return;
+                }
+                let used = AtomicBool::new(false);
+                self.rows
+                    .insert(doc.into_boxed_str(), Row { line, said, used });
+            }
+            Err(why) => problems.push(format!("{file}:{line}: {why}; the row is left out")),
+        }
     }
 
     /// What the caller knows of document `doc`: `base` (say, `--year`),
     /// with the manifest's row for it over that.
     pub fn given_for(&self, doc: &str, base: &Given) -> Given {
-        let Some((line, said)) = self.row_of(doc) else {
+        let Some(row) = self.row_of(doc) else {
             return *base;
         };
-        if let Some(used) = self.used.get(&line) {
-            used.store(true, Ordering::Relaxed);
-        }
+        row.used.store(true, Ordering::Relaxed);
+        let said = row.said;
         Given {
             year: said.year.map(|y| (y, YearSource::Manifest)).or(base.year),
             doc_type: said.doc_type.or(base.doc_type),
@@ -100,34 +166,110 @@ impl Manifest {
         }
     }
 
-    fn row_of(&self, doc: &str) -> Option<(usize, Said)> {
-        if let Some(&row) = self.rows.get(doc) {
+    /// The row naming `doc`: in full, or by the end of its path (the
+    /// manifest may name it relative). Path ends start after a `/`, or
+    /// after the `!` that follows an archive's name (a `!` in a plain
+    /// file name is part of the name).
+    fn row_of(&self, doc: &str) -> Option<&Row> {
+        if let Some(row) = self.rows.get(doc) {
             return Some(row);
         }
-        // By the end of its path: the manifest may name it relative.
         let mut at = doc.len();
         while let Some(i) = doc[..at].rfind(['/', '!']) {
-            if let Some(&row) = self.rows.get(&doc[i + 1..]) {
+            at = i;
+            if doc.as_bytes()[i] == b'!' && !crate::batch::is_archive_name(&doc[..i]) {
+                continue;
+            }
+            if let Some(row) = self.rows.get(&doc[i + 1..]) {
+                let mut seen = self
+                    .by_suffix
+                    .lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner);
+                let docs = seen.entry(row.line).or_default();
+                if docs.len() < 3 && !docs.iter().any(|d| d == doc) {
+                    docs.push(doc.to_string());
+                }
                 return Some(row);
             }
-            at = i;
         }
         None
     }
 
-    /// The rows no input matched, as `file:line: …` messages.
-    pub fn unmatched(&self) -> Vec<String> {
-        let mut out: Vec<(usize, &str)> = self
+    /// What to say once the batch is done: rows no input matched, and rows
+    /// that the end of a path matched in several documents (applied to
+    /// each), as `file:line: …` messages.
+    pub fn after_batch(&self) -> Vec<String> {
+        let mut out: Vec<(usize, String)> = self
             .rows
             .iter()
-            .filter(|(_, (line, _))| !self.used[line].load(Ordering::Relaxed))
-            .map(|(doc, (line, _))| (*line, doc.as_str()))
+            .filter(|(_, row)| !row.used.load(Ordering::Relaxed))
+            .map(|(doc, row)| (row.line, format!("no input is named `{doc}`")))
             .collect();
+        let seen = self
+            .by_suffix
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        for (&line, docs) in seen.iter().filter(|(_, docs)| docs.len() > 1) {
+            out.push((
+                line,
+                format!(
+                    "matches several documents by the end of their path ({}{}); it was applied to each: name them in full to tell them apart",
+                    docs.join(", "),
+                    if docs.len() >= 3 { ", …" } else { "" }
+                ),
+            ));
+        }
         out.sort();
         out.into_iter()
-            .map(|(line, doc)| format!("{}:{line}: no input is named `{doc}`", self.file))
+            .map(|(line, what)| format!("{}:{line}: {what}", self.file))
             .collect()
     }
+}
+
+/// Feed each row of a manifest to `take`, by its line: JSON Lines or CSV
+/// with a header, read a row at a time.
+fn read_rows(
+    reader: impl BufRead,
+    jsonl: bool,
+    take: &mut impl FnMut(usize, Result<HashMap<String, String>, String>),
+) -> Result<(), String> {
+    if jsonl {
+        for (i, line) in reader.lines().enumerate() {
+            let line = line.map_err(|e| format!("line {}: {e}", i + 1))?;
+            if !line.trim().is_empty() {
+                take(i + 1, json_row(&line));
+            }
+        }
+        return Ok(());
+    }
+    let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(reader);
+    let header: Vec<String> = match reader.headers() {
+        Ok(h) => h.iter().map(|h| h.trim().to_string()).collect(),
+        Err(e) => {
+            take(1, Err(format!("no CSV header ({e})")));
+            return Ok(());
+        }
+    };
+    for r in reader.records() {
+        match r {
+            Ok(r) => {
+                let line = r.position().map_or(0, |p| p.line() as usize);
+                let row = header
+                    .iter()
+                    .cloned()
+                    .zip(r.iter().map(|v| v.trim().to_string()))
+                    .filter(|(_, v)| !v.is_empty())
+                    .collect();
+                take(line, Ok(row));
+            }
+            Err(e) if e.is_io_error() => return Err(e.to_string()),
+            Err(e) => {
+                let line = e.position().map_or(0, |p| p.line() as usize);
+                take(line, Err(format!("not a CSV row ({e})")));
+            }
+        }
+    }
+    Ok(())
 }
 
 fn json_row(line: &str) -> Result<HashMap<String, String>, String> {
@@ -140,38 +282,6 @@ fn json_row(line: &str) -> Result<HashMap<String, String>, String> {
             (k, s)
         })
         .collect())
-}
-
-/// Rows by line: the fields, or why the line is no row.
-type Rows = Vec<(usize, Result<HashMap<String, String>, String>)>;
-
-fn csv_rows(text: &str) -> Rows {
-    let mut reader = csv::ReaderBuilder::new()
-        .flexible(true)
-        .from_reader(text.as_bytes());
-    let header: Vec<String> = match reader.headers() {
-        Ok(h) => h.iter().map(|h| h.trim().to_string()).collect(),
-        Err(e) => return vec![(1, Err(format!("no CSV header ({e})")))],
-    };
-    reader
-        .records()
-        .map(|r| match r {
-            Ok(r) => {
-                let line = r.position().map_or(0, |p| p.line() as usize);
-                let row = header
-                    .iter()
-                    .cloned()
-                    .zip(r.iter().map(|v| v.trim().to_string()))
-                    .filter(|(_, v)| !v.is_empty())
-                    .collect();
-                (line, Ok(row))
-            }
-            Err(e) => {
-                let line = e.position().map_or(0, |p| p.line() as usize);
-                (line, Err(format!("not a CSV row ({e})")))
-            }
-        })
-        .collect()
 }
 
 /// What a row says, checked: a code of the gazetteer, a year a report can

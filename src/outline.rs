@@ -33,7 +33,14 @@ pub fn headings(norm: &Normalised) -> Vec<Heading> {
             let title_len = STOP
                 .find(&rest.as_bytes()[marker_len..])
                 .unwrap_or(rest.len() - marker_len);
-            let title = rest[marker_len..marker_len + title_len].trim_end();
+            let title = &rest[marker_len..marker_len + title_len];
+            // A heading never runs on for pages: every record under it
+            // carries its title.
+            let title = match title.char_indices().nth(MAX_TITLE) {
+                Some((cut, _)) => &title[..cut],
+                None => title,
+            };
+            let title = title.trim_end();
             if title.is_empty() {
                 continue;
             }
@@ -49,6 +56,10 @@ pub fn headings(norm: &Normalised) -> Vec<Heading> {
     }
     found
 }
+
+/// The longest title kept, in characters (the longest in every corpus we
+/// hold is 186: a note that reads like a heading).
+pub const MAX_TITLE: usize = 256;
 
 static STOP: LazyLock<memchr::memmem::Finder<'static>> =
     LazyLock::new(|| memchr::memmem::Finder::new("。"));

@@ -136,6 +136,28 @@ impl Row for DocumentRecord {
     }
 }
 
+/// What starts a formula in a spreadsheet.
+const FORMULA_LEADS: &[char] = &['=', '+', '-', '@', '\t', '\r'];
+
+/// A CSV cell as written: a text that a spreadsheet would run as a formula
+/// (`=HYPERLINK(…)` in a document name) gets a `'` in front, as OWASP
+/// advises; numbers (`-3.5`) stay as they are.
+pub fn csv_cell(cell: &str) -> std::borrow::Cow<'_, str> {
+    if cell.starts_with(FORMULA_LEADS) && cell.parse::<f64>().is_err() {
+        format!("'{cell}").into()
+    } else {
+        cell.into()
+    }
+}
+
+/// A CSV cell as read back: what [`csv_cell`] wrote, undone.
+pub fn csv_cell_read(cell: &str) -> &str {
+    match cell.strip_prefix('\'') {
+        Some(rest) if rest.starts_with(FORMULA_LEADS) && rest.parse::<f64>().is_err() => rest,
+        _ => cell,
+    }
+}
+
 /// One document's records encoded on their own, on any thread (a batch
 /// encodes on its workers); an [`Encoder`] joins them to the output.
 #[derive(Debug)]
@@ -166,7 +188,7 @@ impl Encoded {
             Format::Csv => {
                 let mut w = csv::Writer::from_writer(&mut bytes);
                 for record in records {
-                    w.write_record(record.row())?;
+                    w.write_record(record.row().iter().map(|c| csv_cell(c).into_owned()))?;
                 }
                 w.flush()?;
             }
@@ -200,6 +222,10 @@ impl Encoder {
             format,
             count: usize::from(started),
         }
+    }
+
+    pub fn format(&self) -> Format {
+        self.format
     }
 
     /// Append the encoding of `records` to `out`.
@@ -325,6 +351,18 @@ mod tests {
         e.encode(&[section(), section()], &mut out).unwrap();
         let csv = String::from_utf8(out).unwrap();
         assert_eq!(csv.lines().count(), 3);
+        let mut formula = section();
+        formula.doc = "=HYPERLINK(\"x\")".into();
+        formula.title = "-3.5".into();
+        let mut out = Vec::new();
+        Encoder::new(Format::Csv)
+            .encode(&[formula], &mut out)
+            .unwrap();
+        let row = String::from_utf8(out).unwrap();
+        assert!(row.contains("\"'=HYPERLINK(\"\"x\"\")\""), "{row}");
+        assert!(row.contains(",-3.5,"), "{row}");
+        assert_eq!(csv_cell_read("'=HYPERLINK(x)"), "=HYPERLINK(x)");
+        assert_eq!(csv_cell_read("'quoted"), "'quoted");
         assert!(csv.starts_with("doc,level,marker,title,line,span_start,span_end\n"));
 
         let mut out = Vec::new();

@@ -1,12 +1,17 @@
 //! A mutation fuzzer that runs on stable Rust, as a test.
 //!
 //! Inputs start from real reports (cut short), the same as HTML, GB18030
-//! and UTF-16, and the built-in rule files; each case mutates one with
-//! byte flips, deletions, repeats and splices, and tokens the engine reads
-//! specially (markup, `\r\n` written out, units, numerals, headings, BOMs).
-//! Targets: decode, normalise, extract (every span must slice the decoded
-//! text) and rule loading. A case fails if it panics, or takes over 10 s;
-//! the run fails if the process's peak memory passes 500 MB.
+//! and UTF-16, UTF-8 with stray bytes, half UTF-8 and half GBK, a line of
+//! over a megabyte; the built-in rule files; zip and tar archives (nested,
+//! cut short); manifests (CSV, JSONL); JSON Lines documents. Each case
+//! mutates one with byte flips, deletions, repeats and splices, and tokens
+//! the engine reads specially (markup, `\r\n` written out, units,
+//! numerals, headings, BOMs, stray bytes). Targets: decode, normalise,
+//! extract (every span must slice the decoded text), rule loading, the
+//! batch runner on archives and JSON Lines (no document may end in an
+//! internal error), and the manifest reader. A case fails if it panics, or
+//! takes over 10 s; the run fails if the process's peak memory passes
+//! 500 MB. The run prints how many cases of each class it ran.
 //!
 //! `cargo test` runs a few hundred cases from a fixed seed. For longer:
 //! `ZHIBIAO_FUZZ_SECS=600 ZHIBIAO_FUZZ_SEED=7 cargo test --release --test fuzz -- --nocapture`
@@ -25,8 +30,9 @@ use zhibiao::{RulePack, RuleSource};
 
 /// The slowest a case may be (inputs stay under 1 MB).
 const CASE_LIMIT: Duration = Duration::from_secs(10);
-/// The most a case's input may grow to.
-const MAX_INPUT: usize = 1 << 20;
+/// The most a case's input may grow to (a long-line seed starts a little
+/// over a megabyte).
+const MAX_INPUT: usize = 3 << 19;
 
 /// Tokens worth inserting: what the decoder, normaliser, grammar and rule
 /// loader each treat specially.
@@ -105,7 +111,18 @@ const DICT: &[&str] = &[
     "\"",
     "\n  - ",
     "\n    ",
+    "\u{80}",
+    "\u{ff}",
+    "{\"doc\":\"x\",\"text\":\"",
+    "\"}\n",
+    "doc,region_code,year,type\n",
+    "a.txt,130609,2024,gwr\n",
+    "!",
+    "PK\u{5}\u{6}",
 ];
+
+/// Bytes no UTF-8 text holds: a stray one turns a report into damaged UTF-8.
+const STRAY: &[u8] = &[0x80, 0xBF, 0xC0, 0xC3, 0xE4, 0xF5, 0xFE, 0xFF];
 
 /// xorshift64*: enough randomness for mutation, reproducible from a seed.
 struct Rng(u64);
@@ -123,18 +140,32 @@ impl Rng {
 }
 
 /// One case: the bytes and what reads them.
-#[derive(Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 enum Target {
     Text,
     Html,
     Rules,
+    /// A zip archive, read by the batch runner.
+    Zip,
+    /// A tar.gz archive, read by the batch runner.
+    TarGz,
+    /// A manifest for `--meta`.
+    Manifest,
+    /// Documents as JSON Lines (`--jsonl-input`), read by the batch runner.
+    Jsonl,
 }
 
 impl Target {
     fn of(path: &Path) -> Target {
+        let name = path.to_string_lossy();
         match path.extension().and_then(|e| e.to_str()) {
             Some("html") => Target::Html,
             Some("yaml") => Target::Rules,
+            Some("zip") => Target::Zip,
+            Some("tgz") => Target::TarGz,
+            Some("csv" | "json") => Target::Manifest,
+            Some("jsonl") => Target::Jsonl,
+            _ if name.ends_with(".tar.gz") => Target::TarGz,
             _ => Target::Text,
         }
     }
@@ -143,12 +174,41 @@ impl Target {
             Target::Text => "txt",
             Target::Html => "html",
             Target::Rules => "yaml",
+            Target::Zip => "zip",
+            Target::TarGz => "tgz",
+            Target::Manifest => "csv",
+            Target::Jsonl => "jsonl",
         }
     }
 }
 
+fn zip_of(files: &[(String, Vec<u8>)], method: zip::CompressionMethod) -> Vec<u8> {
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let opts = zip::write::SimpleFileOptions::default().compression_method(method);
+    for (name, bytes) in files {
+        zip.start_file(name.as_str(), opts).unwrap();
+        std::io::Write::write_all(&mut zip, bytes).unwrap();
+    }
+    zip.finish().unwrap().into_inner()
+}
+
+fn tar_gz_of(files: &[(String, Vec<u8>)]) -> Vec<u8> {
+    let gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    let mut tar = tar::Builder::new(gz);
+    for (name, bytes) in files {
+        let mut header = tar::Header::new_gnu();
+        header.set_size(bytes.len() as u64);
+        header.set_mode(0o644);
+        header.set_cksum();
+        tar.append_data(&mut header, name, bytes.as_slice())
+            .unwrap();
+    }
+    tar.into_inner().unwrap().finish().unwrap()
+}
+
 fn seeds() -> Vec<(Target, Vec<u8>)> {
     let mut seeds = Vec::new();
+    let mut texts = Vec::new();
     for path in common::corpus().iter().step_by(7).take(8) {
         let text = String::from_utf8_lossy(&std::fs::read(path).unwrap()).into_owned();
         let cut: String = text.chars().take(6000).collect();
@@ -160,24 +220,80 @@ fn seeds() -> Vec<(Target, Vec<u8>)> {
             .into_iter()
             .chain(cut.encode_utf16().flat_map(u16::to_le_bytes))
             .collect();
-        seeds.push((
-            Target::Text,
-            encoding_rs::GB18030.encode(&cut).0.into_owned(),
-        ));
+        let gbk = encoding_rs::GB18030.encode(&cut).0.into_owned();
+        // Half UTF-8, half GBK; UTF-8 with a stray byte in its first lines.
+        let half = cut.floor_char_boundary(cut.len() / 2);
+        let mut mixed = cut.as_bytes()[..half].to_vec();
+        mixed.extend_from_slice(&encoding_rs::GB18030.encode(&cut[half..]).0);
+        let mut stray = cut.clone().into_bytes();
+        stray.insert(cut.floor_char_boundary(cut.len() / 10), 0xFF);
+        seeds.push((Target::Text, gbk));
         seeds.push((Target::Text, utf16));
+        seeds.push((Target::Text, mixed));
+        seeds.push((Target::Text, stray));
         seeds.push((Target::Html, html.into_bytes()));
-        seeds.push((Target::Text, cut.into_bytes()));
+        seeds.push((Target::Text, cut.clone().into_bytes()));
+        texts.push((
+            path.file_name().unwrap().to_string_lossy().into_owned(),
+            cut,
+        ));
     }
+    // A line of over a megabyte, one sentence of clauses.
+    seeds.push((
+        Target::Text,
+        "地区生产总值增长5.2%，规模以上工业增加值增长6%，"
+            .repeat(15_000)
+            .into_bytes(),
+    ));
     for source in RuleSource::defaults() {
         seeds.push((Target::Rules, source.text.into_bytes()));
     }
+    // Archives: plain, nested (a stored zip inside a zip), cut short.
+    let files: Vec<(String, Vec<u8>)> = texts
+        .iter()
+        .take(3)
+        .map(|(n, t)| (format!("reports/{n}"), t.clone().into_bytes()))
+        .collect();
+    let zip = zip_of(&files, zip::CompressionMethod::Deflated);
+    let inner = zip_of(&files, zip::CompressionMethod::Stored);
+    let nested = zip_of(
+        &[("inner.zip".to_string(), inner.clone()), files[0].clone()],
+        zip::CompressionMethod::Stored,
+    );
+    let tgz = tar_gz_of(&files);
+    seeds.push((Target::Zip, zip));
+    seeds.push((Target::Zip, nested[..nested.len() - 30].to_vec()));
+    seeds.push((Target::Zip, nested));
+    seeds.push((Target::TarGz, tgz[..tgz.len() * 2 / 3].to_vec()));
+    seeds.push((Target::TarGz, tgz));
+    // Manifests, CSV and JSON Lines (one with a BOM).
+    seeds.push((
+        Target::Manifest,
+        b"doc,region_code,year,type\na.txt,130609,2024,gwr\nreports/b.txt,,2023,plan\nc!d.txt,999999,3000,nope\n"
+            .to_vec(),
+    ));
+    seeds.push((
+        Target::Manifest,
+        "\u{feff}{\"doc\":\"a.txt\",\"year\":2024}\n{\"doc\":\"b.txt\",\"region_code\":\"130000\"}\n"
+            .as_bytes()
+            .to_vec(),
+    ));
+    // Documents as JSON Lines.
+    let jsonl: String = texts
+        .iter()
+        .map(|(n, t)| {
+            let cut: String = t.chars().take(1500).collect();
+            serde_json::json!({"doc": n, "text": cut}).to_string() + "\n"
+        })
+        .collect();
+    seeds.push((Target::Jsonl, jsonl.into_bytes()));
     seeds
 }
 
 fn mutate(rng: &mut Rng, input: &mut Vec<u8>, other: &[u8]) {
     for _ in 0..1 + rng.below(6) {
         let at = rng.below(input.len() + 1);
-        match rng.below(8) {
+        match rng.below(9) {
             0 if !input.is_empty() => {
                 let i = rng.below(input.len());
                 input[i] ^= 1 << rng.below(8);
@@ -209,6 +325,7 @@ fn mutate(rng: &mut Rng, input: &mut Vec<u8>, other: &[u8]) {
                 input.splice(at..at, other[start..end].iter().copied());
             }
             6 => input.truncate(at),
+            7 => input.insert(at, STRAY[rng.below(STRAY.len())]),
             _ => input.insert(at, rng.next() as u8),
         }
     }
@@ -234,19 +351,12 @@ fn run_case(pack: &RulePack, target: Target, bytes: &[u8]) -> Result<(), String>
                 return Ok(());
             };
             let x = zhibiao::extract(pack, &name, &decoded.text);
-            for r in &x.indicators {
-                if decoded.text.get(r.span.0..r.span.1).is_none() {
-                    return Err(format!("span {:?} is not in the decoded text", r.span));
-                }
-            }
-            for s in &x.sections {
-                if decoded.text.get(s.span.0..s.span.1).is_none() {
-                    return Err(format!(
-                        "section span {:?} is not in the decoded text",
-                        s.span
-                    ));
-                }
-            }
+            spans_slice(&x, &decoded.text)
+        }
+        Target::Zip | Target::TarGz | Target::Jsonl => through_batch(pack, target, bytes),
+        Target::Manifest => {
+            let file = case_file(target, bytes);
+            let _ = zhibiao::meta::Manifest::read(&file.0, &pack.gazetteer, 1 << 30);
             Ok(())
         }
     }));
@@ -264,6 +374,84 @@ fn run_case(pack: &RulePack, target: Target, bytes: &[u8]) -> Result<(), String>
         Ok(Ok(())) if took > CASE_LIMIT => Err(format!("took {took:?}")),
         Ok(Ok(())) => Ok(()),
     }
+}
+
+fn spans_slice(x: &zhibiao::Extraction, text: &str) -> Result<(), String> {
+    for r in &x.indicators {
+        if text.get(r.span.0..r.span.1).is_none() {
+            return Err(format!("span {:?} is not in the decoded text", r.span));
+        }
+    }
+    for s in &x.sections {
+        if text.get(s.span.0..s.span.1).is_none() {
+            return Err(format!(
+                "section span {:?} is not in the decoded text",
+                s.span
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// A case's bytes as a file of its own (removed when dropped).
+struct CaseFile(PathBuf);
+
+impl Drop for CaseFile {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.0);
+    }
+}
+
+fn case_file(target: Target, bytes: &[u8]) -> CaseFile {
+    static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let path = std::env::temp_dir().join(format!(
+        "zhibiao-fuzz-{}-{n}.{}",
+        std::process::id(),
+        target.extension()
+    ));
+    std::fs::write(&path, bytes).unwrap();
+    CaseFile(path)
+}
+
+/// Archives and JSON Lines through the batch runner, as the CLI reads them:
+/// every document's spans slice its text, and none ends in an internal
+/// error (the runner turns a panic into one).
+fn through_batch(pack: &RulePack, target: Target, bytes: &[u8]) -> Result<(), String> {
+    let file = case_file(target, bytes);
+    let opts = zhibiao::batch::Options {
+        jsonl: target == Target::Jsonl,
+        limits: zhibiao::batch::Limits {
+            max_file_size: 4 << 20,
+            max_archive_ratio: 100,
+        },
+        ..Default::default()
+    };
+    let mut problem = None;
+    zhibiao::batch::run(
+        pack,
+        vec![zhibiao::batch::Input::Path(file.0.clone())],
+        &opts,
+        |_, x| x,
+        |done| {
+            match &done.result {
+                Err(e) if e.code == "internal_error" => {
+                    problem.get_or_insert(format!("{}: {}", e.doc, e.message));
+                }
+                Ok(x) if !x.continues => {
+                    for r in &x.indicators {
+                        if r.span.0 > r.span.1 {
+                            problem.get_or_insert(format!("{}: span {:?}", r.doc, r.span));
+                        }
+                    }
+                }
+                _ => {}
+            }
+            Ok(())
+        },
+    )
+    .map_err(|e| e.to_string())?;
+    problem.map_or(Ok(()), Err)
 }
 
 /// Keep a failing case where a developer finds it, and say how to replay it.
@@ -302,17 +490,27 @@ fn mutated_inputs_neither_panic_nor_stall() {
     let mut rng = Rng(seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1);
     let mut failures = Vec::new();
     let mut n = 0;
+    let mut by_class: std::collections::BTreeMap<Target, usize> = Default::default();
+    let last = root().join("target/fuzz-crashes/last-case");
+    let _ = std::fs::create_dir_all(root().join("target/fuzz-crashes"));
     while deadline.map_or(n < cases, |d| Instant::now() < d) {
         let (target, base) = &seeds[rng.below(seeds.len())];
         let other = &seeds[rng.below(seeds.len())].1;
         let mut input = base.clone();
         mutate(&mut rng, &mut input, other);
+        // Kept before it runs: a case that takes the process down (out of
+        // memory, a stack overflow) is found here afterwards.
+        if secs.is_some() {
+            let _ = std::fs::write(&last, &input);
+            let _ = std::fs::write(last.with_extension("target"), target.extension());
+        }
         if let Err(why) = run_case(&pack, *target, &input) {
             failures.push(format!("{}: {why}", keep(*target, &input).display()));
         }
+        *by_class.entry(*target).or_default() += 1;
         n += 1;
     }
-    eprintln!("fuzz: {n} cases from seed {seed}");
+    eprintln!("fuzz: {n} cases from seed {seed}: {by_class:?}");
     assert!(
         failures.is_empty(),
         "{} failing cases:\n{}",

@@ -9,9 +9,10 @@
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::PathBuf;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use pyo3::create_exception;
-use pyo3::exceptions::{PyRuntimeError, PyValueError};
+use pyo3::exceptions::{PyRuntimeError, PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::PyBytes;
 use zhibiao::batch::{self, Input, Options};
@@ -52,10 +53,24 @@ fn compile(sources: Vec<RuleSource>) -> PyResult<Rules> {
 
 #[pymethods]
 impl Rules {
-    /// The built-in pack (`default`) layered with the rule files of `dirs`.
+    /// The built-in pack (`default`) layered with the rule files of `dirs`:
+    /// a path (a file or a directory) or a list of them.
     #[staticmethod]
-    #[pyo3(signature = (dirs = Vec::new(), default = true))]
-    fn load(dirs: Vec<PathBuf>, default: bool) -> PyResult<Rules> {
+    #[pyo3(signature = (dirs = None, default = true))]
+    fn load(dirs: Option<&Bound<'_, PyAny>>, default: bool) -> PyResult<Rules> {
+        let dirs: Vec<PathBuf> = match dirs {
+            None => Vec::new(),
+            Some(d) if d.is_instance_of::<pyo3::types::PyString>() => vec![d.extract()?],
+            Some(d) => match d.extract::<PathBuf>() {
+                Ok(one) => vec![one],
+                Err(_) => d.extract::<Vec<PathBuf>>().map_err(|_| {
+                    PyTypeError::new_err(format!(
+                        "Rules.load: expected a path or a list of paths, got {}",
+                        d.get_type().name().map_or("?".into(), |n| n.to_string())
+                    ))
+                })?,
+            },
+        };
         let mut sources = if default {
             RuleSource::defaults()
         } else {
@@ -166,6 +181,13 @@ fn extract_many_ipc<'py>(
     texts: Vec<Option<Vec<u8>>>,
     rules: Option<&Rules>,
 ) -> PyResult<Bound<'py, PyBytes>> {
+    if docs.len() != texts.len() {
+        return Err(PyValueError::new_err(format!(
+            "extract_many: {} docs but {} texts; expected one text for each doc",
+            docs.len(),
+            texts.len()
+        )));
+    }
     let pack = pack_of(rules)?;
     let bytes = py.detach(|| -> PyResult<Vec<u8>> {
         let mut records = Vec::new();
@@ -205,9 +227,15 @@ fn files_ipc<'py>(
     rules: Option<&Rules>,
 ) -> PyResult<(Bound<'py, PyBytes>, Failed)> {
     let pack = pack_of(rules)?;
-    let jobs = jobs
-        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, usize::from))
-        .max(1);
+    let jobs = match jobs {
+        Some(0) => {
+            return Err(PyValueError::new_err(
+                "jobs=0; expected a number of workers of 1 or more (None: every core)",
+            ));
+        }
+        Some(n) => batch::clamp_jobs(n),
+        None => batch::clamp_jobs(0),
+    };
     let wanted = match what {
         "indicators" => Wanted::Indicators,
         "sections" => Wanted::Sections,
@@ -219,10 +247,12 @@ fn files_ipc<'py>(
             )));
         }
     };
-    let (bytes, errors) = py.detach(|| -> PyResult<(Vec<u8>, Failed)> {
+    let cancel = Arc::new(AtomicBool::new(false));
+    let work = || -> PyResult<(Vec<u8>, Failed)> {
         let opts = Options {
             jobs,
             in_flight: 8 * jobs,
+            cancel: Some(cancel.clone()),
             ..Options::default()
         };
         let inputs = paths.into_iter().map(Input::Path).collect();
@@ -240,6 +270,13 @@ fn files_ipc<'py>(
             ),
         };
         batch::run(&pack, inputs, &opts, keep, |done| {
+            // Interrupted: a long document stops at its next piece too.
+            if cancel.load(Ordering::Relaxed) {
+                return Err(std::io::Error::new(
+                    std::io::ErrorKind::Interrupted,
+                    "interrupted",
+                ));
+            }
             match done.result {
                 Ok((doc, mut i, mut s)) => match (wanted, doc) {
                     (Wanted::Panel, Some((doc, _))) => panel.add(&doc, &i),
@@ -262,8 +299,42 @@ fn files_ipc<'py>(
         }
         .map_err(|e| EngineError::new_err(e.to_string()))?;
         Ok((bytes, errors))
-    })?;
+    };
+    let (bytes, errors) = interruptible(py, &cancel, work)?;
     Ok((PyBytes::new(py, &bytes), errors))
+}
+
+/// Run `work` on a thread of its own while this one, the GIL released
+/// between looks, watches for Ctrl-C: then `cancel` is set, the batch stops
+/// after the documents in flight, and KeyboardInterrupt is raised.
+fn interruptible<T: Send>(
+    py: Python<'_>,
+    cancel: &AtomicBool,
+    work: impl FnOnce() -> PyResult<T> + Send,
+) -> PyResult<T> {
+    std::thread::scope(|scope| {
+        let handle = scope.spawn(work);
+        loop {
+            py.detach(|| {
+                let deadline = std::time::Instant::now() + std::time::Duration::from_millis(100);
+                while !handle.is_finished() && std::time::Instant::now() < deadline {
+                    std::thread::sleep(std::time::Duration::from_millis(5));
+                }
+            });
+            if handle.is_finished() {
+                return handle
+                    .join()
+                    .unwrap_or_else(|_| Err(EngineError::new_err("internal error (a bug)")));
+            }
+            if let Err(interrupt) = py.check_signals() {
+                cancel.store(true, Ordering::Relaxed);
+                py.detach(|| {
+                    let _ = handle.join();
+                });
+                return Err(interrupt);
+            }
+        }
+    })
 }
 
 #[pymodule]

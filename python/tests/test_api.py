@@ -96,3 +96,54 @@ def test_documents_and_panel_tables(cli):
     gdp_2024 = [r for r in rows if r["indicator"] == "gdp" and r["metric"] == "growth" and r["year"] == 2024 and r["period"] == "year"]
     assert gdp_2024[0]["target"]["value"] == 5.0
     assert gdp_2024[0]["actual"]["value"] == 5.0
+
+
+def test_argument_errors_say_what_was_expected(tmp_path):
+    with pytest.raises(ValueError, match="2 docs but 1 texts"):
+        zhibiao.extract_many(["a", "b"], ["增长5%"])
+    with pytest.raises(TypeError, match=r"texts\[0\] is int"):
+        zhibiao.extract_many(["a"], [5])
+    with pytest.raises(ValueError, match="errors='bogus'"):
+        zhibiao.extract_files([str(CORPUS / "seeds")], errors="bogus")
+    with pytest.raises(ValueError, match="jobs=0"):
+        zhibiao.extract_files([str(CORPUS / "seeds")], jobs=0)
+    with pytest.raises(TypeError, match="a path or a list of paths"):
+        zhibiao.extract_files(5)
+    (tmp_path / "more.yaml").write_text(
+        "indicators:\n  - id: hog_output\n    aliases: [生猪出栏量]\n", encoding="utf-8"
+    )
+    for dirs in (str(tmp_path), tmp_path, [tmp_path]):
+        rules = zhibiao.Rules.load(dirs)
+        assert zhibiao.extract("生猪出栏量增长5%。", rules=rules)[0]["indicator"] == "hog_output"
+    with pytest.raises(TypeError, match="a path or a list of paths"):
+        zhibiao.Rules.load(5)
+
+
+def test_ctrl_c_stops_a_batch_within_a_second(tmp_path):
+    import signal
+    import sys
+    import time
+
+    seeds = sorted((CORPUS / "seeds").glob("*.txt"))
+    for i in range(400):
+        for s in seeds:
+            (tmp_path / f"{i:03}-{s.name}").write_bytes(s.read_bytes())
+    script = (
+        "import sys, time, zhibiao\n"
+        "print('start', flush=True)\n"
+        "try:\n"
+        f"    zhibiao.extract_files([{str(tmp_path)!r}], jobs=1)\n"
+        "    print('finished', flush=True)\n"
+        "except KeyboardInterrupt:\n"
+        "    print('interrupted', time.monotonic(), flush=True)\n"
+    )
+    child = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
+    assert child.stdout.readline().strip() == "start"
+    time.sleep(1.0)
+    sent = time.monotonic()
+    child.send_signal(signal.SIGINT)
+    out, _ = child.communicate(timeout=60)
+    took = time.monotonic() - sent
+    assert out.startswith("interrupted"), out
+    print(f"stopped {took:.2f} s after Ctrl-C")
+    assert took < 3.0, f"{took:.2f} s"

@@ -70,10 +70,21 @@ def _table(ipc: bytes) -> pa.Table:
     return pa.ipc.open_stream(ipc).read_all()
 
 
+_ERRORS = ("warn", "raise", "ignore")
+
+
 def _files(paths, what: str, jobs: Optional[int], rules: Optional[Rules], errors: str) -> pa.Table:
-    if isinstance(paths, (str, os.PathLike)):
+    if errors not in _ERRORS:
+        raise ValueError(f"errors={errors!r}; expected one of {', '.join(map(repr, _ERRORS))}")
+    if jobs is not None and (isinstance(jobs, bool) or not isinstance(jobs, int) or jobs < 1):
+        raise ValueError(f"jobs={jobs!r}; expected a number of workers of 1 or more (None: every core)")
+    if isinstance(paths, (str, bytes, os.PathLike)):
         paths = [paths]
-    ipc, failed = _zhibiao.files_ipc([os.fspath(p) for p in paths], what, jobs, rules)
+    try:
+        paths = [os.fsdecode(p) for p in paths]
+    except TypeError:
+        raise TypeError("expected a path or a list of paths (str or os.PathLike)") from None
+    ipc, failed = _zhibiao.files_ipc(paths, what, jobs, rules)
     if failed and errors == "raise":
         raise ValueError("; ".join(f"{doc}: {why}" for doc, why in failed))
     if errors == "warn":
@@ -117,9 +128,21 @@ def panel(paths, jobs: Optional[int] = None, rules: Optional[Rules] = None, erro
 
 def extract_many(docs: Iterable[str], texts: Iterable[Union[str, bytes, None]], rules: Optional[Rules] = None) -> pa.Table:
     """Indicator records of many documents given as text or bytes, in
-    order, as a pyarrow Table (what each Spark task runs)."""
-    data = [t.encode("utf-8") if isinstance(t, str) else t for t in texts]
-    return _table(_zhibiao.extract_many_ipc(list(docs), data, rules))
+    order, as a pyarrow Table (what each Spark task runs). ``docs`` and
+    ``texts`` pair up one to one: lists of different lengths raise
+    ValueError."""
+    docs, texts = list(docs), list(texts)
+    if len(docs) != len(texts):
+        raise ValueError(f"extract_many: {len(docs)} docs but {len(texts)} texts; expected one text for each doc")
+    data = []
+    for i, t in enumerate(texts):
+        if isinstance(t, str):
+            data.append(t.encode("utf-8"))
+        elif t is None or isinstance(t, (bytes, bytearray, memoryview)):
+            data.append(None if t is None else bytes(t))
+        else:
+            raise TypeError(f"extract_many: texts[{i}] is {type(t).__name__}; expected str, bytes or None")
+    return _table(_zhibiao.extract_many_ipc(docs, data, rules))
 
 
 def schema() -> pa.Schema:

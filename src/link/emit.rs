@@ -12,8 +12,15 @@ use crate::record::{Indicator, Span};
 use crate::rules::{Distribution, VerbClass};
 
 /// A sentence over this many characters is quoted as a window around the
-/// figure: a record's text stays small whatever the input.
+/// figure: a record's text stays small whatever the input. (A report's
+/// longest sentences run to about 500 characters.)
 pub const TEXT_WINDOW: usize = 1000;
+
+/// The characters quoted on each side of a figure in a sentence over
+/// [`TEXT_WINDOW`]: enough to read the figure in its clause, and little
+/// enough that a page of figures with no full stop (thousands of records,
+/// each quoting its sentence) costs memory in proportion to its size.
+pub const WINDOW_SIDE: usize = 120;
 
 impl Sentence<'_> {
     pub(super) fn emit(
@@ -353,7 +360,7 @@ pub(super) fn quote(original: &str, sentence: (usize, usize), figure: (usize, us
     if trimmed.len() <= TEXT_WINDOW || trimmed.chars().count() <= TEXT_WINDOW {
         return trimmed.to_string();
     }
-    let half = TEXT_WINDOW / 2;
+    let half = WINDOW_SIDE;
     let before = &original[ss..figure.0.max(ss)];
     let from = before
         .char_indices()

@@ -382,6 +382,14 @@ fn line_tokens(
                 end: t.end + s,
                 kind: t.kind,
             }));
+            // A sentence cut for its length ends where it was cut.
+            if let Some((ts, te)) = end.filter(|(ts, te)| ts == te) {
+                tokens.push(Token {
+                    start: ts,
+                    end: te,
+                    kind: TokenKind::Terminator,
+                });
+            }
         } else if let Some((ts, te)) = end {
             tokens.push(Token {
                 start: ts,

@@ -104,6 +104,14 @@ impl RuleSource {
         } else {
             vec![path.to_path_buf()]
         };
+        if files.is_empty() {
+            return Err(RuleErrors(vec![RuleError::Invalid {
+                file: path.display().to_string(),
+                line: 1,
+                column: 1,
+                message: "a directory with no rule file; expected *.yaml or *.yml files".into(),
+            }]));
+        }
         files.sort();
         let mut sources = Vec::new();
         let mut errors = Vec::new();
@@ -138,23 +146,14 @@ impl RuleSource {
 
     /// An error at the first occurrence of `needle` at or after the line
     /// holding `anchor` (serde keeps no positions once a file has parsed).
+    /// One search through the text each, whatever its length.
     fn error_at(&self, anchor: Option<&str>, needle: &str, message: String) -> RuleError {
-        let lines: Vec<&str> = self.text.lines().collect();
+        let text = &self.text;
         let from = anchor
-            .and_then(|a| lines.iter().position(|l| l.contains(a)))
-            .unwrap_or(0);
-        let (line, column) = lines
-            .iter()
-            .enumerate()
-            .skip(from)
-            .find_map(|(i, l)| l.find(needle).map(|c| (i + 1, l[..c].chars().count() + 1)))
-            .unwrap_or((from + 1, 1));
-        RuleError::Invalid {
-            file: self.name.clone(),
-            line,
-            column,
-            message,
-        }
+            .and_then(|a| text.find(a))
+            .map_or(0, |at| text[..at].rfind('\n').map_or(0, |i| i + 1));
+        let at = text[from..].find(needle).map_or(from, |i| from + i);
+        self.error_at_offset(at, message)
     }
 }
 
@@ -181,17 +180,35 @@ fn read_rule_file(path: &Path) -> Result<String, RuleError> {
         column,
         message,
     };
-    if meta.len() > MAX_RULE_FILE {
+    // A FIFO would block and a device (/dev/zero) never end: only regular
+    // files are read.
+    if !meta.is_file() {
         return Err(invalid(
             1,
             1,
-            format!(
-                "{} bytes; expected a rule file of at most {MAX_RULE_FILE} bytes",
-                meta.len()
-            ),
+            "not a regular file; expected a YAML rule file".into(),
         ));
     }
-    let bytes = std::fs::read(path).map_err(io)?;
+    let too_big = |len: u64| {
+        invalid(
+            1,
+            1,
+            format!("{len} bytes; expected a rule file of at most {MAX_RULE_FILE} bytes"),
+        )
+    };
+    if meta.len() > MAX_RULE_FILE {
+        return Err(too_big(meta.len()));
+    }
+    // Capped as read, too: the file may grow after the check.
+    let mut bytes = Vec::new();
+    std::io::Read::read_to_end(
+        &mut std::io::Read::take(std::fs::File::open(path).map_err(io)?, MAX_RULE_FILE + 1),
+        &mut bytes,
+    )
+    .map_err(io)?;
+    if bytes.len() as u64 > MAX_RULE_FILE {
+        return Err(too_big(bytes.len() as u64));
+    }
     if let Some((enc, bom)) = encoding_rs::Encoding::for_bom(&bytes) {
         let (text, bad) = enc.decode_without_bom_handling(&bytes[bom..]);
         if !bad {
