@@ -3,12 +3,12 @@
 //! cargo run --example extract -- examples/corpus/dongqu-2024-plan-report.txt
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    // Compile the rule pack once; it is shared by every document.
-    let pack = zhibiao::RulePack::builtin()?;
+    // Compile the rule pack once; the engine shares it with every document.
+    let engine = zhibiao::Extractor::builtin()?;
     for path in std::env::args().skip(1) {
         let bytes = std::fs::read(&path)?;
         // Decode (any encoding, HTML too), normalise, parse, apply rules.
-        match zhibiao::process(&pack, &path, &bytes, None) {
+        match engine.process(&path, &bytes) {
             Ok(out) => {
                 for r in &out.indicators {
                     let year = r.year.map_or("?".into(), |y| y.to_string());

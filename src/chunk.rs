@@ -18,7 +18,12 @@
 use std::io::{self, Read};
 
 use crate::decode::{self, Decoded};
-use crate::{Diagnostic, Extraction, Given, RulePack, Severity};
+use crate::document::{Document, Given};
+use crate::link::Resume;
+use crate::model::Code;
+use crate::model::Severity;
+use crate::pipeline::{self, Extraction, Extractor};
+use crate::record::Diagnostic;
 
 /// The default piece: large enough that a report is one piece, small
 /// enough that a worker's memory stays in the tens of megabytes.
@@ -37,10 +42,9 @@ pub struct Piece {
 /// bytes at a time, handing each piece's records to `each` in order; `each`
 /// returns false to stop. A document no longer than one piece is one piece.
 pub fn process_long(
-    pack: &RulePack,
+    engine: &Extractor,
     name: &str,
     mut input: impl Read,
-    encoding: Option<&str>,
     given: &Given,
     piece: usize,
     mut each: impl FnMut(Piece) -> bool,
@@ -49,7 +53,7 @@ pub fn process_long(
     let failed = |why: String| Diagnostic {
         doc: name.to_string(),
         severity: Severity::Error,
-        code: "unreadable".into(),
+        code: Code::Unreadable,
         line: None,
         message: why,
     };
@@ -67,7 +71,7 @@ pub fn process_long(
     let whole =
         |mut raw: Vec<u8>, mut input: Box<dyn Read + '_>, each: &mut dyn FnMut(Piece) -> bool| {
             let result = match input.read_to_end(&mut raw) {
-                Ok(_) => crate::process_with(pack, name, &raw, encoding, given),
+                Ok(_) => engine.process_with(name, &raw, given),
                 Err(e) => Err(failed(e.to_string())),
             };
             each(Piece {
@@ -79,11 +83,11 @@ pub fn process_long(
     if raw.len() < piece {
         return whole(raw, Box::new(io::empty()), &mut each);
     }
-    let (enc, bom) = match decode::reading_of(&raw, false, encoding) {
+    let (enc, bom) = match decode::reading_of(&raw, false, engine.encoding()) {
         Ok(found) => found.streamed(),
         Err(e) => {
             each(Piece {
-                result: Err(crate::unreadable(name, &e)),
+                result: Err(pipeline::unreadable(name, &e)),
                 bytes: raw.len() as u64,
                 last: true,
             });
@@ -128,7 +132,7 @@ pub fn process_long(
             ..Decoded::default()
         };
         let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            at.extract(pack, name, &decoded)
+            at.extract(engine, name, &decoded)
         }))
         .map_err(|_| failed("internal error (a bug: please report it)".into()));
         let stop = result.is_err();
@@ -155,31 +159,31 @@ struct Carried {
     /// What the caller said of the document.
     given: Given,
     /// The first piece's document, given to each piece after it.
-    document: Option<crate::Document>,
+    document: Option<Document>,
     /// Headings open at the end of the text so far, outermost first: each
     /// level, and its line from the marker on.
     open: Vec<(u8, String)>,
     /// Where the walk through the piece before ended.
-    resume: crate::link::Resume,
+    resume: Resume,
     /// Bytes and line breaks of the decoded text before this piece.
     offset: usize,
     lines: usize,
 }
 
 impl Carried {
-    fn extract(&mut self, pack: &RulePack, name: &str, decoded: &Decoded) -> Extraction {
+    fn extract(&mut self, engine: &Extractor, name: &str, decoded: &Decoded) -> Extraction {
         let prefix: String = self.open.iter().map(|(_, line)| line.as_str()).collect();
         let (skip, skip_lines) = (prefix.len(), self.open.len());
         let text = prefix + &decoded.text;
         let mut x = match &self.document {
-            None => crate::extract_with(pack, name, &text, &self.given),
-            Some(first) => crate::extract_piece(pack, name, &text, first, skip, self.resume),
+            None => engine.extract_with(name, &text, &self.given),
+            Some(first) => engine.extract_piece(name, &text, first, skip, self.resume),
         };
         self.resume = x.resume;
-        let mut notes = crate::reading_notes(name, decoded);
+        let mut notes = pipeline::reading_notes(name, decoded);
         let (offset, lines) = (self.offset, self.lines);
         let line = |l: usize| l - skip_lines + lines;
-        let span = |s: &mut crate::Span| {
+        let span = |s: &mut crate::text::Span| {
             s.0 = s.0 - skip + offset;
             s.1 = s.1 - skip + offset;
         };
@@ -212,7 +216,7 @@ impl Carried {
         notes.append(&mut x.diagnostics);
         x.diagnostics = notes;
         self.offset += decoded.text.len();
-        self.lines += crate::LineIndex::new(&decoded.text).breaks();
+        self.lines += crate::text::LineIndex::new(&decoded.text).breaks();
         x
     }
 }

@@ -225,9 +225,7 @@ mod tests {
 
     #[test]
     fn records_become_typed_columns() {
-        let pack = crate::RulePack::builtin().unwrap();
-        let x = crate::extract(
-            &pack,
+        let x = crate::pipeline::Extractor::builtin().unwrap().extract(
             "a.txt",
             "一、总体\n全年地区生产总值增长5.2%，达到1.2万亿元。",
         );

@@ -17,6 +17,8 @@
 use std::cell::RefCell;
 
 use encoding_rs::{Encoding, UTF_8, UTF_16BE, UTF_16LE};
+
+use crate::model::Code;
 use html5ever::LocalName;
 use html5ever::tendril::StrTendril;
 use html5ever::tokenizer::states::RawKind;
@@ -44,12 +46,12 @@ pub enum DecodeError {
 
 impl DecodeError {
     /// The diagnostic code of the error.
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> Code {
         match self {
-            DecodeError::Empty => "empty",
-            DecodeError::Binary(_) | DecodeError::Nul => "binary",
-            DecodeError::UnknownEncoding(_) => "unknown_encoding",
-            DecodeError::Undecodable => "undecodable",
+            DecodeError::Empty => Code::Empty,
+            DecodeError::Binary(_) | DecodeError::Nul => Code::Binary,
+            DecodeError::UnknownEncoding(_) => Code::UnknownEncoding,
+            DecodeError::Undecodable => Code::Undecodable,
         }
     }
 }

@@ -54,7 +54,7 @@ pub struct Origin<'a> {
 }
 
 impl<'a> Origin<'a> {
-    fn of(doc: &'a str, line: usize, span: crate::record::Span) -> Origin<'a> {
+    fn of(doc: &'a str, line: usize, span: crate::text::Span) -> Origin<'a> {
         Origin {
             doc,
             line,
@@ -370,7 +370,8 @@ fn code_span(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::record::{Bound, Kind, Metric, Span};
+    use crate::model::{Bound, Kind, Metric};
+    use crate::text::Span;
 
     #[test]
     fn document_names_with_backticks_stay_one_code_span() {
@@ -392,7 +393,7 @@ mod tests {
             unit_base: None,
             kind,
             year: Some(2024),
-            period: "year".into(),
+            period: crate::model::Period::Year,
             bound: Bound::Exact,
             tier: None,
             label: "GDP".into(),

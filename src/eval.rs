@@ -14,7 +14,8 @@ use std::fmt::Write as _;
 
 use serde::Deserialize;
 
-use crate::record::{Bound, Indicator, Kind, Metric, Section, Tier};
+use crate::model::{Bound, Kind, Metric, Period, Tier};
+use crate::record::{Indicator, Section};
 
 #[derive(Debug, Clone, Deserialize)]
 pub struct GoldIndicator {
@@ -28,7 +29,7 @@ pub struct GoldIndicator {
     pub kind: Kind,
     pub year: Option<i32>,
     #[serde(default)]
-    pub period: Option<String>,
+    pub period: Option<Period>,
     pub bound: Bound,
     pub tier: Option<Tier>,
     #[serde(default)]
@@ -392,7 +393,7 @@ pub fn render_indicators(r: &IndicatorReport, verbose: bool) -> String {
                 g.metric,
                 g.kind,
                 g.year,
-                g.period.as_deref().unwrap_or("?"),
+                g.period.as_ref().map_or("?", Period::label),
                 g.bound,
                 g.tier,
                 g.quote.as_deref().unwrap_or("")
@@ -502,12 +503,12 @@ mod tests {
             unit_base: None,
             kind,
             year: Some(2024),
-            period: "year".into(),
+            period: Period::Year,
             bound: Bound::Approx,
             tier: None,
             label: "GDP".into(),
             line: 1,
-            span: crate::Span(0, 1),
+            span: crate::text::Span(0, 1),
             section: vec![],
             text: String::new(),
             rule: "gdp".into(),
@@ -538,7 +539,7 @@ mod tests {
         assert_eq!(r.classes.get("value missing"), Some(&1));
         // A period is part of a strict match.
         let mut five = pred(Kind::Target);
-        five.period = "5y".into();
+        five.period = Period::FiveYears;
         let r = score_indicators(&[gold()], &[five]);
         assert_eq!((r.strict.matched, r.classes.get("period")), (0, Some(&1)));
     }

@@ -7,15 +7,18 @@
 
 use std::fmt::Write as _;
 
+use crate::link::words::Role;
 use crate::parse::{self, TokenKind};
-use crate::rules::{Role, RulePack};
-use crate::{LineIndex, extract_explained};
+use crate::pipeline::Extractor;
+use crate::rules::RulePack;
+use crate::text::LineIndex;
 
 /// Explain `text` (the whole document, for context); only `line` (1-based)
 /// if given, else every line that names an indicator or holds a figure.
-pub fn explain(pack: &RulePack, doc: &str, text: &str, line: Option<usize>) -> String {
-    let (out, why) = extract_explained(pack, doc, text);
-    let norm = crate::normalised(pack, text);
+pub fn explain(engine: &Extractor, doc: &str, text: &str, line: Option<usize>) -> String {
+    let pack = engine.pack();
+    let (out, why) = engine.extract_explained(doc, text);
+    let norm = engine.normalised(text);
     let lines = LineIndex::new(text);
     let mut s = String::new();
     let d = out.document.record(doc);
@@ -46,8 +49,8 @@ pub fn explain(pack: &RulePack, doc: &str, text: &str, line: Option<usize>) -> S
         let end = n[start..].find('\n').map_or(n.len(), |p| start + p);
         let nline = &n[start..end];
         let no = lines.line_of(norm.original_offset(start));
-        let tokens = parse::tokens(nline, &pack.grammar_words);
-        let names = pack.find_aliases(nline);
+        let tokens = parse::tokens(nline, &pack.grammar.words);
+        let names = pack.lexicon.find_aliases(nline);
         let figures: Vec<_> = tokens
             .iter()
             .filter(|t| matches!(t.kind, TokenKind::Figure(_)))
@@ -107,20 +110,22 @@ pub fn explain(pack: &RulePack, doc: &str, text: &str, line: Option<usize>) -> S
                         format!(
                             "{} → {}",
                             &nline[h.start..h.end],
-                            pack.targets[h.target].rule
+                            pack.lexicon.targets[h.target].rule
                         )
                     })
                     .collect();
                 let _ = writeln!(s, "names (rules): {}", list.join(", "));
             }
             let cues: Vec<String> = pack
+                .lexicon
                 .find_cues(nline)
                 .iter()
                 .map(|c| {
                     format!(
                         "{} ({})",
                         &nline[c.start..c.end],
-                        pack.roles(c)
+                        pack.lexicon
+                            .roles(c)
                             .iter()
                             .map(|r| role(pack, r))
                             .collect::<Vec<_>>()
@@ -175,10 +180,10 @@ fn role(pack: &RulePack, r: &Role) -> String {
     match r {
         Role::Excludes { exclusion, place } => format!(
             "exclusion {}, {}",
-            pack.exclusion(*exclusion).name,
+            pack.lexicon.exclusion(*exclusion).name,
             match place {
-                crate::rules::Place::Before => "before the name",
-                crate::rules::Place::Between => "between name and figure",
+                crate::link::words::Place::Before => "before the name",
+                crate::link::words::Place::Between => "between name and figure",
             }
         ),
         Role::Kind { kind, scope, weak } => format!(

@@ -10,7 +10,7 @@ mod cli;
 use clap::{Args, Parser, Subcommand};
 use cli::batch::{BatchArgs, OutputArgs};
 use cli::say;
-use zhibiao::{RulePack, RuleSource, eval};
+use zhibiao::{Extractor, RulePack, RuleSource, eval};
 
 #[derive(Parser)]
 #[command(
@@ -207,26 +207,26 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     }
     match cli.command {
         Command::Extract(r) => {
-            let Some(pack) = load_pack(&r.rules.rules, r.rules.no_default_rules) else {
+            let Some(engine) = load_engine(&r.rules.rules, r.rules.no_default_rules) else {
                 return Ok(ExitCode::from(2));
             };
-            cli::batch::write(&pack, &r.batch, &r.output, |_, x| {
+            cli::batch::write(&engine, &r.batch, &r.output, |_, x| {
                 Cow::Borrowed(&x.indicators)
             })
         }
         Command::Outline(r) => {
-            let Some(pack) = load_pack(&r.rules.rules, r.rules.no_default_rules) else {
+            let Some(engine) = load_engine(&r.rules.rules, r.rules.no_default_rules) else {
                 return Ok(ExitCode::from(2));
             };
-            cli::batch::write(&pack, &r.batch, &r.output, |_, x| {
+            cli::batch::write(&engine, &r.batch, &r.output, |_, x| {
                 Cow::Borrowed(&x.sections)
             })
         }
         Command::Docs(r) => {
-            let Some(pack) = load_pack(&r.rules.rules, r.rules.no_default_rules) else {
+            let Some(engine) = load_engine(&r.rules.rules, r.rules.no_default_rules) else {
                 return Ok(ExitCode::from(2));
             };
-            cli::batch::write(&pack, &r.batch, &r.output, |doc, x| {
+            cli::batch::write(&engine, &r.batch, &r.output, |doc, x| {
                 // A long document's later pieces share the first's record.
                 match x.continues {
                     true => Cow::Owned(Vec::new()),
@@ -235,10 +235,10 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             })
         }
         Command::Panel(r) => {
-            let Some(pack) = load_pack(&r.rules.rules, r.rules.no_default_rules) else {
+            let Some(engine) = load_engine(&r.rules.rules, r.rules.no_default_rules) else {
                 return Ok(ExitCode::from(2));
             };
-            cli::batch::panel(&pack, &r.batch, &r.output)
+            cli::batch::panel(&engine, &r.batch, &r.output)
         }
         Command::Eval {
             gold,
@@ -271,7 +271,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             limit,
             rules,
         } => {
-            let Some(pack) = load_pack(&rules.rules, rules.no_default_rules) else {
+            let Some(engine) = load_engine(&rules.rules, rules.no_default_rules) else {
                 return Ok(ExitCode::from(2));
             };
             let (name, text) = match (text, file) {
@@ -285,7 +285,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             write!(
                 io::stdout().lock(),
                 "{}",
-                zhibiao::explain::explain(&pack, &name, &text, line)
+                zhibiao::explain::explain(&engine, &name, &text, line)
             )?;
             Ok(ExitCode::SUCCESS)
         }
@@ -297,15 +297,16 @@ fn rules(command: RulesCommand) -> anyhow::Result<ExitCode> {
         RulesCommand::Check {
             dirs,
             no_default_rules,
-        } => Ok(match load_pack(&dirs, no_default_rules) {
-            Some(pack) => {
+        } => Ok(match load_engine(&dirs, no_default_rules) {
+            Some(engine) => {
+                let pack = engine.pack();
                 for w in &pack.warnings {
                     say(&w.to_string());
                 }
                 writeln!(
                     io::stdout(),
                     "ok: {} indicator rules, {} examples, {} warning{}",
-                    pack.targets.len(),
+                    pack.lexicon.targets.len(),
                     pack.examples.len(),
                     pack.warnings.len(),
                     if pack.warnings.len() == 1 { "" } else { "s" }
@@ -319,17 +320,17 @@ fn rules(command: RulesCommand) -> anyhow::Result<ExitCode> {
             no_default_rules,
             verbose,
         } => {
-            let Some(pack) = load_pack(&dirs, no_default_rules) else {
+            let Some(engine) = load_engine(&dirs, no_default_rules) else {
                 return Ok(ExitCode::from(2));
             };
-            let outcomes = zhibiao::rules::examples::run(&pack);
+            let outcomes = zhibiao::examples::run(&engine);
             let mut stdout = io::stdout().lock();
             let failed = outcomes.iter().filter(|o| !o.passed).count();
             let skipped = outcomes.iter().filter(|o| o.skipped).count();
             for o in &outcomes {
                 let rule = o.example.rule.as_deref().unwrap_or("(file-level)");
                 if !o.passed {
-                    writeln!(stdout, "{}", zhibiao::rules::examples::render_failure(o))?;
+                    writeln!(stdout, "{}", zhibiao::examples::render_failure(o))?;
                 } else if o.skipped {
                     writeln!(
                         stdout,
@@ -356,11 +357,11 @@ fn rules(command: RulesCommand) -> anyhow::Result<ExitCode> {
             dirs,
             no_default_rules,
         } => {
-            let Some(pack) = load_pack(&dirs, no_default_rules) else {
+            let Some(engine) = load_engine(&dirs, no_default_rules) else {
                 return Ok(ExitCode::from(2));
             };
             let mut stdout = io::stdout().lock();
-            for alias in pack.alias_forms() {
+            for alias in engine.pack().lexicon.alias_forms() {
                 writeln!(stdout, "{alias}")?;
             }
             Ok(ExitCode::SUCCESS)
@@ -372,9 +373,9 @@ fn rules(command: RulesCommand) -> anyhow::Result<ExitCode> {
     }
 }
 
-/// The built-in pack layered with `dirs`, or `None` after printing every
+/// The engine of the built-in pack layered with `dirs`, or `None` after printing every
 /// problem found (file:line:column each).
-fn load_pack(dirs: &[PathBuf], no_default: bool) -> Option<RulePack> {
+fn load_engine(dirs: &[PathBuf], no_default: bool) -> Option<Extractor> {
     let mut sources = if no_default {
         Vec::new()
     } else {
@@ -393,7 +394,7 @@ fn load_pack(dirs: &[PathBuf], no_default: bool) -> Option<RulePack> {
         Err(zhibiao::RuleErrors(errors))
     };
     match result {
-        Ok(pack) => Some(pack),
+        Ok(pack) => Some(Extractor::new(pack)),
         Err(e) => {
             let shown: Vec<String> = e.0.iter().map(ToString::to_string).collect();
             cli::batch::say_some(&shown, "problems");
@@ -413,7 +414,7 @@ fn evaluate(
     batch: &BatchArgs,
     rules: &RuleArgs,
 ) -> anyhow::Result<ExitCode> {
-    let Some(pack) = load_pack(&rules.rules, rules.no_default_rules) else {
+    let Some(engine) = load_engine(&rules.rules, rules.no_default_rules) else {
         return Ok(ExitCode::from(2));
     };
     let cli::batch::Collected {
@@ -421,7 +422,7 @@ fn evaluate(
         sections,
         failed,
         ..
-    } = cli::batch::collect(&pack, batch)?;
+    } = cli::batch::collect(&engine, batch)?;
     let mut stdout = io::stdout().lock();
     for g in gold_files {
         let text =
@@ -462,8 +463,8 @@ fn rule_diff(
         anyhow::bail!("diff reads its inputs once for each side: give files, not - for stdin");
     }
     let (Some(base), Some(new)) = (
-        load_pack(base_rules, no_default),
-        load_pack(rules, no_default),
+        load_engine(base_rules, no_default),
+        load_engine(rules, no_default),
     ) else {
         return Ok(ExitCode::from(2));
     };

@@ -14,8 +14,8 @@ use std::path::Path;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use crate::Given;
-use crate::record::{DocType, YearSource};
+use crate::document::Given;
+use crate::model::{DocType, YearSource};
 use crate::region::Gazetteer;
 
 /// What one manifest row says of a document.
@@ -177,7 +177,7 @@ impl Manifest {
         let mut at = doc.len();
         while let Some(i) = doc[..at].rfind(['/', '!']) {
             at = i;
-            if doc.as_bytes()[i] == b'!' && !crate::batch::is_archive_name(&doc[..i]) {
+            if doc.as_bytes()[i] == b'!' && !crate::batch::archive::is_archive_name(&doc[..i]) {
                 continue;
             }
             if let Some(row) = self.rows.get(&doc[i + 1..]) {

@@ -70,7 +70,7 @@ impl Row for Indicator {
             opt(&self.unit_base),
             name(&self.kind),
             opt(&self.year),
-            self.period.clone(),
+            self.period.label().to_string(),
             name(&self.bound),
             self.tier.as_ref().map(name).unwrap_or_default(),
             self.label.clone(),
@@ -303,7 +303,7 @@ impl Row for PanelRow {
             self.region_name.clone(),
             self.indicator.clone(),
             name(&self.metric),
-            self.period.clone(),
+            self.period.label().to_string(),
             self.year.to_string(),
         ];
         for cell in [&self.target, &self.expected, &self.actual] {
@@ -340,7 +340,7 @@ mod tests {
             marker: "一、".into(),
             title: "总体要求".into(),
             line: 3,
-            span: crate::Span(10, 25),
+            span: crate::text::Span(10, 25),
         }
     }
 

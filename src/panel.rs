@@ -16,7 +16,8 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use crate::record::{Bound, DocumentRecord, Indicator, Kind, Metric, Tier};
+use crate::model::{Bound, Kind, Metric, Period, Tier};
+use crate::record::{DocumentRecord, Indicator};
 
 /// One statement of a figure, as much as a panel keeps of it.
 #[derive(Debug, Clone)]
@@ -60,7 +61,7 @@ struct Key {
     region_code: String,
     indicator: String,
     metric: Metric,
-    period: String,
+    period: Period,
     year: i32,
 }
 
@@ -103,7 +104,7 @@ pub struct PanelRow {
     pub region_name: String,
     pub indicator: String,
     pub metric: Metric,
-    pub period: String,
+    pub period: Period,
     pub year: i32,
     pub target: Option<Cell>,
     pub expected: Option<Cell>,

@@ -1,155 +1,11 @@
 //! Output records: what the engine promises to users (see SPEC.md).
-//!
-//! The enums are closed sets the rest of the code matches on; serde turns
-//! them into the lowercase strings of the contract at the edge.
 
 use serde::{Deserialize, Serialize};
 
-/// How a figure relates to its indicator.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    Serialize,
-    Deserialize,
-    schemars::JsonSchema,
-)]
-#[serde(rename_all = "snake_case")]
-pub enum Metric {
-    /// A relative change: 增长 5%, 提高 0.5 个百分点.
-    Growth,
-    /// An absolute amount: 1367.6 亿元.
-    Level,
-    /// An absolute rise or fall of an amount: 净增 2.3 万户.
-    Change,
-    /// A share or rate that is itself a percentage: 失业率 3.69%.
-    Ratio,
-}
-
-/// Whether a figure is an outcome, an estimate or a goal.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum Kind {
-    Actual,
-    Expected,
-    Target,
-}
-
-/// The qualifier on a figure.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    Serialize,
-    Deserialize,
-    schemars::JsonSchema,
-)]
-#[serde(rename_all = "snake_case")]
-pub enum Bound {
-    Exact,
-    Approx,
-    AtLeast,
-    AtMost,
-}
-
-/// 确保 (ensure) or 力争 (strive).
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    Serialize,
-    Deserialize,
-    schemars::JsonSchema,
-)]
-#[serde(rename_all = "snake_case")]
-pub enum Tier {
-    Ensure,
-    Strive,
-}
-
-/// What kind of document a report is.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    Default,
-    Serialize,
-    Deserialize,
-    schemars::JsonSchema,
-)]
-#[serde(rename_all = "snake_case")]
-pub enum DocType {
-    /// 政府工作报告
-    Gwr,
-    /// 国民经济和社会发展计划执行情况与计划草案的报告
-    Plan,
-    /// 预算执行情况报告
-    Budget,
-    /// 统计公报
-    Tjgb,
-    /// 讲话
-    Speech,
-    /// 新闻发布会
-    Presser,
-    /// 经济运行分析
-    Analysis,
-    #[default]
-    Other,
-}
-
-impl DocType {
-    /// Whether the document is delivered early in its year, reviewing the
-    /// year before and planning its own (a work report, a plan, a budget, a
-    /// speech at the year's economic conference); a bulletin, an analysis,
-    /// a press release is about its own year.
-    /// A document of unknown type is taken for a report.
-    pub fn looks_back(self) -> bool {
-        !matches!(self, DocType::Tjgb | DocType::Analysis | DocType::Presser)
-    }
-}
-
-/// Where a document's year was read.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum YearSource {
-    /// The title (2026年吉林省政府工作报告).
-    Title,
-    /// The date the report was given or published.
-    Date,
-    /// The text: the year it plans or reviews, the plan period it closes,
-    /// the latest year it reviews.
-    Text,
-    /// The file name (an archive's 2012-gwr.txt).
-    Path,
-    /// A manifest of metadata (--meta).
-    Manifest,
-    /// The user (--year).
-    Option,
-}
-
-/// `[start, end)` byte offsets into the decoded UTF-8 text of a document.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub struct Span(pub usize, pub usize);
+use crate::model::{
+    Bound, Code, DocType, Kind, Metric, Period, RegionLevel, Severity, Tier, YearSource,
+};
+use crate::text::Span;
 
 /// One figure about one canonical indicator, with where it came from.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -169,7 +25,7 @@ pub struct Indicator {
     pub unit_base: Option<String>,
     pub kind: Kind,
     pub year: Option<i32>,
-    pub period: String,
+    pub period: Period,
     pub bound: Bound,
     pub tier: Option<Tier>,
     /// The indicator's name as written in the source.
@@ -220,7 +76,7 @@ pub struct DocumentRecord {
     pub region: Option<String>,
     pub region_name: Option<String>,
     pub region_code: Option<String>,
-    pub region_level: Option<crate::region::RegionLevel>,
+    pub region_level: Option<RegionLevel>,
     pub region_line: Option<usize>,
     /// Who delivered it, where the head names them (市长 马誉峰).
     pub speaker: Option<String>,
@@ -233,17 +89,8 @@ pub struct DocumentRecord {
 pub struct Diagnostic {
     pub doc: String,
     pub severity: Severity,
-    pub code: String,
+    pub code: Code,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line: Option<usize>,
     pub message: String,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Severity {
-    /// What was done, for the record (the encoding a file was read in).
-    Info,
-    Warning,
-    Error,
 }

@@ -7,21 +7,122 @@
 //! name several regions share resolves by the other names on its line (朝阳区
 //! after 北京市) or not at all: a region is never guessed.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 use aho_corasick::{AhoCorasick, MatchKind};
-use serde::{Deserialize, Serialize};
 
-use crate::rules::RegionWords;
+use schemars::JsonSchema;
+use serde::Deserialize;
 
-/// How far up the hierarchy a region stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum RegionLevel {
-    National,
-    Province,
-    Prefecture,
-    County,
+use crate::model::RegionLevel;
+use crate::rules::layer::{Layer, section};
+use crate::rules::source::Collector;
+
+section! {
+    /// The region stage's words.
+    pub struct RegionSection {
+        /// The gazetteer, and the words that say whose report it is (see
+        /// `RegionWords`).
+        regions: Option<RegionWords> => other,
+    }
+}
+
+/// The gazetteer and how a report's region is read (src/region.rs).
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RegionWords {
+    /// Regions as "code name": the 6-digit GB/T 2260 code (a province's
+    /// ends in 0000, a prefecture's in 00) and the name (110105 朝阳区).
+    #[serde(default)]
+    pub list: Vec<String>,
+    /// Names no longer in use → the code of the region now (襄樊市: 420600).
+    /// A county that became a district (徐水县 → 徐水区) needs none: names
+    /// also match without their suffix.
+    #[serde(default)]
+    pub former: BTreeMap<String, String>,
+    /// Short names of provinces → code (粤: 440000, 龙江: 230000), read
+    /// where nothing longer names a region.
+    #[serde(default)]
+    pub short: BTreeMap<String, String>,
+    /// Endings a name may be written without (省, 市, 自治区, 县, 区, 旗);
+    /// what is left must be two characters or more.
+    #[serde(default)]
+    pub suffixes: Vec<String>,
+    /// Peoples named in autonomous regions' names: a name is also read up
+    /// to the first of them (红河哈尼族彝族自治州 → 红河).
+    #[serde(default)]
+    pub peoples: Vec<String>,
+    /// The code and name the nation's reports get, and the words in a
+    /// report's head that make it the nation's (国务院, 全国人民代表大会).
+    #[serde(default)]
+    pub national: Option<NationalWords>,
+    /// Words right after a region name that make it the report's own
+    /// (…人民政府, …人民代表大会): read before any other mention.
+    #[serde(default)]
+    pub own: Vec<String>,
+    /// Titles of the official who delivers a report (市长, 总理), followed
+    /// by the name.
+    #[serde(default)]
+    pub speakers: Vec<String>,
+}
+
+impl Layer for RegionWords {
+    fn layer(&mut self, over: Self) {
+        self.list.layer(over.list);
+        self.former.layer(over.former);
+        self.short.layer(over.short);
+        self.suffixes.layer(over.suffixes);
+        self.peoples.layer(over.peoples);
+        match (&mut self.national, over.national) {
+            (Some(mine), Some(over)) => mine.layer(over),
+            (mine, over) => *mine = over.or(mine.take()),
+        }
+        self.own.layer(over.own);
+        self.speakers.layer(over.speakers);
+    }
+    fn take_out(&mut self, words: &Self) -> bool {
+        self.list.take_out(&words.list);
+        self.former.take_out(&words.former);
+        self.short.take_out(&words.short);
+        self.suffixes.take_out(&words.suffixes);
+        self.peoples.take_out(&words.peoples);
+        self.national.take_out(&words.national);
+        self.own.take_out(&words.own);
+        self.speakers.take_out(&words.speakers);
+        false
+    }
+}
+
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NationalWords {
+    pub code: String,
+    pub name: String,
+    #[serde(default)]
+    pub words: Vec<String>,
+}
+
+impl Layer for NationalWords {
+    fn layer(&mut self, over: Self) {
+        self.code = over.code;
+        self.name = over.name;
+        self.words.layer(over.words);
+    }
+    fn take_out(&mut self, words: &Self) -> bool {
+        self.words.take_out(&words.words);
+        false
+    }
+}
+
+/// Compile the gazetteer; each bad entry an error where it is written.
+pub fn compile(section: &RegionSection, cx: &mut Collector<'_>) -> Gazetteer {
+    let regions = section.regions.clone().unwrap_or_default();
+    Gazetteer::new(&regions).unwrap_or_else(|bad| {
+        for b in bad {
+            cx.error_at(None, &b.at, b.message);
+        }
+        Gazetteer::default()
+    })
 }
 
 /// One region of the gazetteer.

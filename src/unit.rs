@@ -3,7 +3,78 @@
 //! unit classes and magnitudes. Computed in decimal: 16.4亿 is 1640000000,
 //! not 1639999999.9999998.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use crate::rules::layer::section;
+use crate::rules::source::{Collector, norm};
+
+section! {
+    /// The unit stage's words: units by class, and the magnitudes that
+    /// scale them.
+    pub struct UnitSection {
+        /// Unit class → units (money: [亿元, 万元, 元]).
+        units: Option<BTreeMap<String, Vec<String>>> => words,
+        /// Magnitude words → their factor, as decimal digits (亿: "100000000").
+        /// A unit that is a magnitude before another unit of its class (亿元 =
+        /// 亿 + 元, 万人次 = 万 + 人次) converts to that one: a record's
+        /// `value_base` and `unit_base`. A magnitude alone (万亿) stands before
+        /// the one unit of its class that has none.
+        magnitudes: Option<BTreeMap<String, String>> => other,
+    }
+}
+
+/// Units compiled: each unit's class and its base.
+#[derive(Debug, Default)]
+pub struct Units {
+    /// Each unit's factor and base unit (src/unit.rs).
+    pub bases: UnitBases,
+    class: HashMap<String, String>,
+}
+
+impl Units {
+    /// The class of a unit (`money`, `percent`, `count` …).
+    pub fn class(&self, unit: &str) -> Option<&str> {
+        self.class.get(unit).map(String::as_str)
+    }
+}
+
+impl UnitSection {
+    /// The unit classes the section names.
+    pub fn classes(&self) -> HashSet<&str> {
+        self.units
+            .iter()
+            .flatten()
+            .map(|(k, _)| k.as_str())
+            .collect()
+    }
+}
+
+/// Compile the unit section; a factor that is no whole number is an error
+/// at its magnitude.
+pub fn compile(section: &UnitSection, cx: &mut Collector<'_>) -> Units {
+    let bases = UnitBases::new(
+        &section.units.clone().unwrap_or_default(),
+        &section.magnitudes.clone().unwrap_or_default(),
+    )
+    .unwrap_or_else(|bad| {
+        for m in bad {
+            let src = cx.holding("magnitudes");
+            cx.error(src.error_at(
+                Some("magnitudes"),
+                &m,
+                format!("the factor of magnitude `{m}` is no whole number; expected decimal digits (亿: \"100000000\")"),
+            ));
+        }
+        UnitBases::default()
+    });
+    let class = section
+        .units
+        .iter()
+        .flatten()
+        .flat_map(|(k, ws)| ws.iter().map(move |w| (norm(w), k.clone())))
+        .collect();
+    Units { bases, class }
+}
 
 /// Each unit's factor and base unit.
 #[derive(Debug, Default, Clone)]

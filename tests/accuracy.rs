@@ -4,13 +4,13 @@
 
 use std::path::Path;
 
+use zhibiao::Extractor;
 use zhibiao::eval::{self, Gold};
-use zhibiao::{RulePack, extract};
 
 /// The records of every document of `tests/corpus/<set>`, read as the CLI
 /// reads them.
 fn records(set: &str) -> (Vec<zhibiao::Indicator>, Vec<zhibiao::Section>) {
-    let pack = RulePack::builtin().unwrap();
+    let engine = Extractor::builtin().unwrap();
     let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/corpus")
         .join(set);
@@ -22,7 +22,7 @@ fn records(set: &str) -> (Vec<zhibiao::Indicator>, Vec<zhibiao::Section>) {
         let text = zhibiao::decode::decode(&std::fs::read(&p).unwrap(), &name, None)
             .unwrap()
             .text;
-        let out = extract(&pack, &name, &text);
+        let out = engine.extract(&name, &text);
         ind.extend(out.indicators);
         sec.extend(out.sections);
     }
@@ -72,9 +72,8 @@ fn the_development_set_meets_the_bar() {
 
 #[test]
 fn no_record_from_dropped_digits() {
-    let pack = RulePack::builtin().unwrap();
-    let out = extract(
-        &pack,
+    let engine = Extractor::builtin().unwrap();
+    let out = engine.extract(
         "d.txt",
         "年,地区生产总值完成.5亿元,同比增长8.2%;城镇居民、农村居民人均可支配收入分别达到元、元,分别增长7.7%、10%。",
     );
@@ -84,7 +83,7 @@ fn no_record_from_dropped_digits() {
     assert!(
         out.diagnostics
             .iter()
-            .any(|d| d.code == "damaged_number" && d.line == Some(1))
+            .any(|d| d.code == zhibiao::Code::DamagedNumber && d.line == Some(1))
     );
 }
 
@@ -126,7 +125,7 @@ fn national_reports_give_each_years_gdp_target() {
                     && r.indicator == "gdp"
                     && r.metric == zhibiao::Metric::Growth
                     && r.kind == zhibiao::Kind::Target
-                    && r.period == "year"
+                    && r.period == zhibiao::Period::Year
                     && r.year == Some(year)
             })
             .map(|r| (r.value, r.value_max))

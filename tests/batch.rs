@@ -350,7 +350,7 @@ fn a_panic_on_one_document_is_reported_and_the_batch_goes_on() {
     std::fs::copy(&seed, dir.join("a.txt")).unwrap();
     std::fs::write(dir.join("b.txt"), "没有任何数字的一行。\n").unwrap();
     std::fs::copy(&seed, dir.join("c.txt")).unwrap();
-    let pack = zhibiao::RulePack::builtin().unwrap();
+    let engine = zhibiao::Extractor::builtin().unwrap();
     let opts = zhibiao::batch::Options {
         jobs: 2,
         in_flight: 4,
@@ -362,7 +362,7 @@ fn a_panic_on_one_document_is_reported_and_the_batch_goes_on() {
         x.indicators.len()
     };
     zhibiao::batch::run(
-        &pack,
+        &engine,
         vec![zhibiao::batch::Input::Path(dir.to_path_buf())],
         &opts,
         finish,
@@ -380,13 +380,13 @@ fn a_panic_on_one_document_is_reported_and_the_batch_goes_on() {
     let names: Vec<&str> = seen.iter().map(|(n, _)| n.as_str()).collect();
     assert_eq!(names, ["a.txt", "b.txt", "c.txt"]);
     assert!(matches!(seen[0].1, Ok(n) if n > 0));
-    assert_eq!(seen[1].1, Err("internal_error".to_string()));
+    assert_eq!(seen[1].1, Err(zhibiao::Code::InternalError));
     assert_eq!(seen[0].1, seen[2].1);
 }
 
 /// Records of a long file read in pieces, each with the document's name.
 fn in_pieces(path: &Path, piece: usize) -> (Vec<zhibiao::Indicator>, Vec<zhibiao::Section>, usize) {
-    let pack = zhibiao::RulePack::builtin().unwrap();
+    let engine = zhibiao::Extractor::builtin().unwrap();
     let opts = zhibiao::batch::Options {
         jobs: 2,
         in_flight: 4,
@@ -395,7 +395,7 @@ fn in_pieces(path: &Path, piece: usize) -> (Vec<zhibiao::Indicator>, Vec<zhibiao
     };
     let (mut indicators, mut sections, mut pieces) = (Vec::new(), Vec::new(), 0);
     zhibiao::batch::run(
-        &pack,
+        &engine,
         vec![zhibiao::batch::Input::Path(path.to_path_buf())],
         &opts,
         |_, x| x,
@@ -427,7 +427,7 @@ fn a_long_file_read_in_pieces_gives_the_records_of_the_whole() {
             text.push('\n');
         }
     }
-    let pack = zhibiao::RulePack::builtin().unwrap();
+    let engine = zhibiao::Extractor::builtin().unwrap();
     for (name, bytes) in [
         ("long.txt", text.as_bytes().to_vec()),
         (
@@ -437,7 +437,7 @@ fn a_long_file_read_in_pieces_gives_the_records_of_the_whole() {
     ] {
         let path = dir.join(name);
         std::fs::write(&path, &bytes).unwrap();
-        let whole = zhibiao::process(&pack, &path.display().to_string(), &bytes, None).unwrap();
+        let whole = engine.process(&path.display().to_string(), &bytes).unwrap();
         let (indicators, sections, pieces) = in_pieces(&path, 64 << 10);
         assert!(pieces > 10, "{name}: {pieces} pieces");
         let place = |r: &zhibiao::Indicator| {

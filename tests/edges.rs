@@ -66,22 +66,22 @@ fn figures(x: &zhibiao::Extraction) -> Vec<(String, String, String)> {
 /// says where.
 #[test]
 fn a_stray_byte_costs_its_sentence_not_the_file() {
-    let pack = zhibiao::RulePack::builtin().unwrap();
+    let engine = zhibiao::Extractor::builtin().unwrap();
     for path in common::corpus().iter().step_by(5) {
         let clean = std::fs::read(path).unwrap();
         let Ok(text) = std::str::from_utf8(&clean) else {
             continue;
         };
-        let want = zhibiao::process(&pack, "doc.txt", &clean, None).unwrap();
+        let want = engine.process("doc.txt", &clean).unwrap();
         for tenth in [0, 1, 3, 5, 7, 9] {
             let at = text.floor_char_boundary(text.len() * tenth / 10);
             let mut bytes = clean.clone();
             bytes.insert(at, 0xFF);
-            let got = zhibiao::process(&pack, "doc.txt", &bytes, None).unwrap();
+            let got = engine.process("doc.txt", &bytes).unwrap();
             let note = got
                 .diagnostics
                 .iter()
-                .find(|d| d.code == "invalid_bytes")
+                .find(|d| d.code == zhibiao::Code::InvalidBytes)
                 .expect("a warning");
             assert!(note.message.contains("1 invalid byte"), "{}", note.message);
             assert_eq!(note.line, Some(text[..at].matches('\n').count() + 1));

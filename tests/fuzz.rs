@@ -26,7 +26,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use common::root;
-use zhibiao::{RulePack, RuleSource};
+use zhibiao::{Extractor, RulePack, RuleSource};
 
 /// The slowest a case may be (inputs stay under 1 MB).
 const CASE_LIMIT: Duration = Duration::from_secs(10);
@@ -333,7 +333,7 @@ fn mutate(rng: &mut Rng, input: &mut Vec<u8>, other: &[u8]) {
 }
 
 /// Run one case; `Err` says what went wrong.
-fn run_case(pack: &RulePack, target: Target, bytes: &[u8]) -> Result<(), String> {
+fn run_case(engine: &Extractor, target: Target, bytes: &[u8]) -> Result<(), String> {
     let start = Instant::now();
     let outcome = catch_unwind(AssertUnwindSafe(|| match target {
         Target::Rules => {
@@ -350,13 +350,13 @@ fn run_case(pack: &RulePack, target: Target, bytes: &[u8]) -> Result<(), String>
             let Ok(decoded) = zhibiao::decode::decode(bytes, &name, None) else {
                 return Ok(());
             };
-            let x = zhibiao::extract(pack, &name, &decoded.text);
+            let x = engine.extract(&name, &decoded.text);
             spans_slice(&x, &decoded.text)
         }
-        Target::Zip | Target::TarGz | Target::Jsonl => through_batch(pack, target, bytes),
+        Target::Zip | Target::TarGz | Target::Jsonl => through_batch(engine, target, bytes),
         Target::Manifest => {
             let file = case_file(target, bytes);
-            let _ = zhibiao::meta::Manifest::read(&file.0, &pack.gazetteer, 1 << 30);
+            let _ = zhibiao::meta::Manifest::read(&file.0, &engine.pack().gazetteer, 1 << 30);
             Ok(())
         }
     }));
@@ -417,7 +417,7 @@ fn case_file(target: Target, bytes: &[u8]) -> CaseFile {
 /// Archives and JSON Lines through the batch runner, as the CLI reads them:
 /// every document's spans slice its text, and none ends in an internal
 /// error (the runner turns a panic into one).
-fn through_batch(pack: &RulePack, target: Target, bytes: &[u8]) -> Result<(), String> {
+fn through_batch(engine: &Extractor, target: Target, bytes: &[u8]) -> Result<(), String> {
     let file = case_file(target, bytes);
     let opts = zhibiao::batch::Options {
         jsonl: target == Target::Jsonl,
@@ -429,13 +429,13 @@ fn through_batch(pack: &RulePack, target: Target, bytes: &[u8]) -> Result<(), St
     };
     let mut problem = None;
     zhibiao::batch::run(
-        pack,
+        engine,
         vec![zhibiao::batch::Input::Path(file.0.clone())],
         &opts,
         |_, x| x,
         |done| {
             match &done.result {
-                Err(e) if e.code == "internal_error" => {
+                Err(e) if e.code == zhibiao::Code::InternalError => {
                     problem.get_or_insert(format!("{}: {}", e.doc, e.message));
                 }
                 Ok(x) if !x.continues => {
@@ -480,7 +480,7 @@ fn env<T: std::str::FromStr>(name: &str) -> Option<T> {
 
 #[test]
 fn mutated_inputs_neither_panic_nor_stall() {
-    let pack = RulePack::builtin().unwrap();
+    let engine = Extractor::builtin().unwrap();
     let seeds = seeds();
     let seed = env("ZHIBIAO_FUZZ_SEED").unwrap_or(1u64);
     let secs: Option<u64> = env("ZHIBIAO_FUZZ_SECS");
@@ -504,7 +504,7 @@ fn mutated_inputs_neither_panic_nor_stall() {
             let _ = std::fs::write(&last, &input);
             let _ = std::fs::write(last.with_extension("target"), target.extension());
         }
-        if let Err(why) = run_case(&pack, *target, &input) {
+        if let Err(why) = run_case(&engine, *target, &input) {
             failures.push(format!("{}: {why}", keep(*target, &input).display()));
         }
         *by_class.entry(*target).or_default() += 1;
@@ -525,7 +525,7 @@ fn mutated_inputs_neither_panic_nor_stall() {
 /// Every case a fuzz run ever failed on, kept in `tests/fuzz/regressions`.
 #[test]
 fn kept_fuzz_cases_pass() {
-    let pack = RulePack::builtin().unwrap();
+    let engine = Extractor::builtin().unwrap();
     let dir = root().join("tests/fuzz/regressions");
     let mut failures = Vec::new();
     for entry in std::fs::read_dir(&dir).unwrap() {
@@ -534,7 +534,7 @@ fn kept_fuzz_cases_pass() {
             continue;
         }
         let bytes = std::fs::read(&path).unwrap();
-        if let Err(why) = run_case(&pack, Target::of(&path), &bytes) {
+        if let Err(why) = run_case(&engine, Target::of(&path), &bytes) {
             failures.push(format!("{}: {why}", path.display()));
         }
     }

@@ -7,9 +7,9 @@
 use std::sync::LazyLock;
 
 use proptest::prelude::*;
-use zhibiao::{Extraction, RulePack};
+use zhibiao::{Extraction, Extractor};
 
-static PACK: LazyLock<RulePack> = LazyLock::new(|| RulePack::builtin().unwrap());
+static ENGINE: LazyLock<Extractor> = LazyLock::new(|| Extractor::builtin().unwrap());
 
 /// Pieces of report language, garbled and clean, so that random text
 /// reaches deep into the grammar and the rules.
@@ -120,12 +120,12 @@ proptest! {
     #[test]
     fn report_like_text(pieces in prop::collection::vec(fragment(), 0..80)) {
         let text = pieces.concat();
-        check(&text, &zhibiao::extract(&PACK, "p.txt", &text));
+        check(&text, &ENGINE.extract("p.txt", &text));
     }
 
     #[test]
     fn any_text(text in any::<String>()) {
-        check(&text, &zhibiao::extract(&PACK, "p.txt", &text));
+        check(&text, &ENGINE.extract("p.txt", &text));
     }
 
     #[test]
@@ -134,8 +134,8 @@ proptest! {
         // Decoding may refuse (binary, empty); it may not panic. What it
         // accepts, it extracts from, with valid spans into the decoded text.
         if let Ok(d) = zhibiao::decode::decode(&bytes, name, None) {
-            check(&d.text, &zhibiao::extract(&PACK, name, &d.text));
+            check(&d.text, &ENGINE.extract(name, &d.text));
         }
-        let _ = zhibiao::process(&PACK, name, &bytes, None);
+        let _ = ENGINE.process(name, &bytes);
     }
 }

@@ -5,10 +5,12 @@ mod common;
 use std::path::Path;
 
 use common::{corpus, fresh_dir, zhibiao};
-use zhibiao::{Extraction, RulePack, process};
+use zhibiao::{Extraction, Extractor};
 
-fn run(pack: &RulePack, bytes: &[u8]) -> Extraction {
-    process(pack, "doc", bytes, None).unwrap_or_else(|d| panic!("{}", d.message))
+fn run(engine: &Extractor, bytes: &[u8]) -> Extraction {
+    engine
+        .process("doc", bytes)
+        .unwrap_or_else(|d| panic!("{}", d.message))
 }
 
 fn same(a: &Extraction, b: &Extraction, what: &str, path: &Path) {
@@ -69,11 +71,11 @@ fn html_page(text: &str) -> String {
 
 #[test]
 fn same_records_whatever_the_encoding_or_wrapping() {
-    let pack = RulePack::builtin().unwrap();
+    let engine = Extractor::builtin().unwrap();
     for path in corpus() {
         let utf8 = std::fs::read(&path).unwrap();
         let text = String::from_utf8(utf8).unwrap().replace("\r\n", "\n");
-        let base = run(&pack, text.as_bytes());
+        let base = run(&engine, text.as_bytes());
         assert!(
             !base.indicators.is_empty()
                 || !base.sections.is_empty()
@@ -83,20 +85,22 @@ fn same_records_whatever_the_encoding_or_wrapping() {
         );
 
         let (bytes, name) = legacy(&text);
-        let x = run(&pack, &bytes);
+        let x = run(&engine, &bytes);
         same(&base, &x, name, &path);
         assert!(
-            x.diagnostics.iter().any(|d| d.code == "encoding"
-                && d.message
-                    .contains(if name == "Big5" { "Big5" } else { "GBK" })),
+            x.diagnostics
+                .iter()
+                .any(|d| d.code == zhibiao::Code::Encoding
+                    && d.message
+                        .contains(if name == "Big5" { "Big5" } else { "GBK" })),
             "{name} not detected for {}",
             path.display()
         );
 
-        same(&base, &run(&pack, &utf16le(&text)), "UTF-16LE", &path);
+        same(&base, &run(&engine, &utf16le(&text)), "UTF-16LE", &path);
 
         let page = html_page(&text);
-        let mut x = process(&pack, "doc.html", page.as_bytes(), None).unwrap();
+        let mut x = engine.process("doc.html", page.as_bytes()).unwrap();
         x.indicators.iter_mut().for_each(|r| r.doc = "doc".into());
         x.sections.iter_mut().for_each(|r| r.doc = "doc".into());
         same(&base, &x, "HTML", &path);
@@ -108,12 +112,12 @@ fn same_records_whatever_the_encoding_or_wrapping() {
 /// figure's phrase there.
 #[test]
 fn every_span_slices_the_decoded_text() {
-    let pack = RulePack::builtin().unwrap();
+    let engine = Extractor::builtin().unwrap();
     for path in corpus() {
         let lf = std::fs::read_to_string(&path)
             .unwrap()
             .replace("\r\n", "\n");
-        let base = run(&pack, lf.as_bytes());
+        let base = run(&engine, lf.as_bytes());
         let phrases: Vec<&str> = base
             .indicators
             .iter()
@@ -130,7 +134,7 @@ fn every_span_slices_the_decoded_text() {
             ("GB18030", gbk.into_owned()),
         ] {
             let decoded = zhibiao::decode::decode(&bytes, "doc", None).unwrap().text;
-            let x = run(&pack, &bytes);
+            let x = run(&engine, &bytes);
             assert_eq!(
                 x.indicators.len(),
                 base.indicators.len(),
@@ -159,11 +163,11 @@ fn every_span_slices_the_decoded_text() {
 
 #[test]
 fn watermarks_and_noise_lines_change_nothing() {
-    let pack = RulePack::builtin().unwrap();
+    let engine = Extractor::builtin().unwrap();
     let clean = "一、主要指标\n全年地区生产总值增长5.2%，规模以上工业增加值增长6%。\n";
     let noisy = "一、主要指标\n来源：市政府办公室  发布时间：2024-01-05\n全年地区生产总值增长公号“老秘带你写材料”整理编辑5.2%，规模以上工业增加值增长6%。\nhttps://www.example.com/spam\n城市风光 张三 摄\n";
-    let a = run(&pack, clean.as_bytes());
-    let b = run(&pack, noisy.as_bytes());
+    let a = run(&engine, clean.as_bytes());
+    let b = run(&engine, noisy.as_bytes());
     let key = |x: &Extraction| {
         x.indicators
             .iter()
@@ -178,8 +182,11 @@ fn watermarks_and_noise_lines_change_nothing() {
 
 #[test]
 fn phrases_broken_by_a_line_break() {
-    let pack = RulePack::builtin().unwrap();
-    let x = run(&pack, "（\n三）加快发展服务业\n二、\n主要任务\n".as_bytes());
+    let engine = Extractor::builtin().unwrap();
+    let x = run(
+        &engine,
+        "（\n三）加快发展服务业\n二、\n主要任务\n".as_bytes(),
+    );
     let titles: Vec<(u8, &str, &str)> = x
         .sections
         .iter()
@@ -337,13 +344,17 @@ fn huge_file_without_line_breaks() {
     let sentence =
         "我们坚持稳中求进，经济运行总体平稳，全市地区生产总值增长5.2%，城乡居民收入稳步增长。";
     let text = sentence.repeat(size / sentence.len() + 1);
-    let pack = RulePack::builtin().unwrap();
-    let x = process(&pack, "one-line.txt", text.as_bytes(), None).unwrap();
+    let engine = Extractor::builtin().unwrap();
+    let x = engine.process("one-line.txt", text.as_bytes()).unwrap();
     assert_eq!(x.indicators.len(), size / sentence.len() + 1);
     assert!(
         x.indicators
             .iter()
             .all(|r| r.line == 1 && &text[r.span.0..r.span.1] == "增长5.2%")
     );
-    assert!(x.diagnostics.iter().any(|d| d.code == "no_line_breaks"));
+    assert!(
+        x.diagnostics
+            .iter()
+            .any(|d| d.code == zhibiao::Code::NoLineBreaks)
+    );
 }

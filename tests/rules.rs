@@ -7,7 +7,8 @@ use std::collections::HashMap;
 
 use common::root;
 
-use zhibiao::rules::{RuleSource, examples};
+use zhibiao::examples;
+use zhibiao::rules::RuleSource;
 use zhibiao::{RuleErrors, RulePack};
 
 #[test]
@@ -194,8 +195,8 @@ fn words_nothing_would_read_are_warned_of() {
 
 #[test]
 fn default_pack_examples_pass() {
-    let pack = RulePack::builtin().unwrap();
-    let outcomes = examples::run(&pack);
+    let engine = zhibiao::Extractor::builtin().unwrap();
+    let outcomes = examples::run(&engine);
     let failures: Vec<String> = outcomes
         .iter()
         .filter(|o| !o.passed)
@@ -214,7 +215,7 @@ fn every_indicator_rule_has_three_examples_with_traditional_and_negative_ones() 
         }
     }
     let simplified = |t: &str| zhibiao::normalise::Normalised::new(t).text;
-    for target in &pack.targets {
+    for target in &pack.lexicon.targets {
         let exs = by_rule
             .get(target.rule.as_str())
             .map(Vec::as_slice)
@@ -311,11 +312,16 @@ fn one_scan_for_names_and_words() {
     });
     let pack = RulePack::from_sources(&sources).unwrap();
     let text = "人均地区生产总值和地区生产总值增长,主要预期目标是,规划";
-    let hits = pack.scan(text);
+    let hits = pack.lexicon.scan(text);
     let names: Vec<(&str, &str)> = hits
         .names
         .iter()
-        .map(|h| (&text[h.start..h.end], pack.targets[h.target].rule.as_str()))
+        .map(|h| {
+            (
+                &text[h.start..h.end],
+                pack.lexicon.targets[h.target].rule.as_str(),
+            )
+        })
         .collect();
     assert_eq!(names, [("地区生产总值", "gdp"), ("规划", "plan_count")]);
     assert!(hits.names[0].start > "人均".len());
@@ -326,7 +332,7 @@ fn one_scan_for_names_and_words() {
     assert!(
         hits.cues
             .iter()
-            .any(|c| pack.is_frame(c) && &text[c.start..c.end] == "预期目标是")
+            .any(|c| pack.lexicon.is_frame(c) && &text[c.start..c.end] == "预期目标是")
     );
     assert!(
         hits.cues
@@ -340,8 +346,11 @@ fn one_scan_for_names_and_words() {
 #[test]
 fn lines_without_a_plan_word_are_known_cheaply() {
     let pack = RulePack::builtin().unwrap();
-    assert!(pack.may_hold_frame("今年经济社会发展的主要预期目标是:"));
-    assert!(!pack.may_hold_frame("全面落实各项决策部署。"));
+    assert!(
+        pack.lexicon
+            .may_hold_frame("今年经济社会发展的主要预期目标是:")
+    );
+    assert!(!pack.lexicon.may_hold_frame("全面落实各项决策部署。"));
     let with = |frame: &str| {
         let mut sources = RuleSource::defaults();
         sources.push(RuleSource {
@@ -352,12 +361,12 @@ fn lines_without_a_plan_word_are_known_cheaply() {
     };
     // Words that share nothing: each line is scanned.
     let scattered = with("[甲乙, 丙丁, 戊己, 庚辛, 壬癸]");
-    assert!(scattered.may_hold_frame("全面落实各项决策部署。"));
+    assert!(scattered.lexicon.may_hold_frame("全面落实各项决策部署。"));
     // A one-character word is its own needle.
     let single = with("[纲, 总体要求]");
-    assert!(single.may_hold_frame("提纲挈领"));
-    assert!(single.may_hold_frame("总体要求是"));
-    assert!(!single.may_hold_frame("全面落实各项决策部署。"));
+    assert!(single.lexicon.may_hold_frame("提纲挈领"));
+    assert!(single.lexicon.may_hold_frame("总体要求是"));
+    assert!(!single.lexicon.may_hold_frame("全面落实各项决策部署。"));
 }
 
 /// A scan of part of a text still judges names by the text around them.
@@ -365,14 +374,15 @@ fn lines_without_a_plan_word_are_known_cheaply() {
 fn a_range_scan_sees_the_context() {
     let pack = RulePack::builtin().unwrap();
     let text = "人均地区生产总值。地区生产总值增长5%。";
-    let mut hits = zhibiao::rules::Hits::default();
+    let mut hits = zhibiao::link::words::Hits::default();
     let second = text.find("。").unwrap() + "。".len();
-    pack.scan_range(text, "人均".len()..second, &mut hits);
+    pack.lexicon
+        .scan_range(text, "人均".len()..second, &mut hits);
     assert!(
         hits.names.is_empty(),
         "人均 before the range still rejects the name"
     );
-    pack.scan_range(text, second..text.len(), &mut hits);
+    pack.lexicon.scan_range(text, second..text.len(), &mut hits);
     assert_eq!(hits.names.len(), 1);
     assert_eq!(hits.names[0].start, second);
 }

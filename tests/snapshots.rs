@@ -9,11 +9,11 @@ mod common;
 use std::fmt::Write as _;
 
 use common::{corpus, root};
-use zhibiao::RulePack;
+use zhibiao::Extractor;
 
 #[test]
 fn every_corpus_document() {
-    let pack = RulePack::builtin().expect("built-in rules load");
+    let engine = Extractor::builtin().expect("built-in rules load");
     let corpus_root = root().join("tests/corpus");
     let docs = corpus();
     assert!(
@@ -29,7 +29,7 @@ fn every_corpus_document() {
             .replace('\\', "/");
         // The whole pipeline, decode stage included, as the CLI runs it.
         let bytes = std::fs::read(&path).unwrap();
-        let out = zhibiao::process(&pack, &name, &bytes, None).unwrap();
+        let out = engine.process(&name, &bytes).unwrap();
         let mut snap = String::new();
         writeln!(snap, "# sections").unwrap();
         for s in &out.sections {

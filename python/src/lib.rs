@@ -16,7 +16,7 @@ use pyo3::exceptions::{PyRuntimeError, PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::PyBytes;
 use zhibiao::batch::{self, Input, Options};
-use zhibiao::{Extraction, RulePack, RuleSource};
+use zhibiao::{Extraction, Extractor, RulePack, RuleSource};
 
 create_exception!(
     _zhibiao,
@@ -34,7 +34,7 @@ create_exception!(
 /// A rule pack, compiled once and reused across calls.
 #[pyclass(module = "zhibiao._zhibiao", frozen)]
 struct Rules {
-    pack: Arc<RulePack>,
+    engine: Extractor,
     /// The sources it was compiled from (to ship to Spark executors).
     sources: Vec<(String, String)>,
 }
@@ -46,7 +46,7 @@ fn compile(sources: Vec<RuleSource>) -> PyResult<Rules> {
         .collect();
     let pack = RulePack::from_sources(&sources).map_err(|e| RuleError::new_err(e.to_string()))?;
     Ok(Rules {
-        pack: Arc::new(pack),
+        engine: Extractor::new(pack),
         sources: named,
     })
 }
@@ -100,17 +100,18 @@ impl Rules {
     }
 }
 
-fn builtin() -> PyResult<Arc<RulePack>> {
-    static BUILTIN: std::sync::OnceLock<Result<Arc<RulePack>, String>> = std::sync::OnceLock::new();
+fn builtin() -> PyResult<Extractor> {
+    static BUILTIN: std::sync::OnceLock<Result<Extractor, String>> = std::sync::OnceLock::new();
     BUILTIN
-        .get_or_init(|| RulePack::builtin().map(Arc::new).map_err(|e| e.to_string()))
+        .get_or_init(|| Extractor::builtin().map_err(|e| e.to_string()))
         .clone()
         .map_err(RuleError::new_err)
 }
 
-fn pack_of(rules: Option<&Rules>) -> PyResult<Arc<RulePack>> {
+/// The engine of `rules`, or of the built-in pack.
+fn engine_of(rules: Option<&Rules>) -> PyResult<Extractor> {
     match rules {
-        Some(r) => Ok(r.pack.clone()),
+        Some(r) => Ok(r.engine.clone()),
         None => builtin(),
     }
 }
@@ -148,8 +149,8 @@ fn json<T: serde::Serialize>(value: &T) -> PyResult<String> {
 #[pyfunction]
 #[pyo3(signature = (text, doc, rules = None))]
 fn extract_json(py: Python<'_>, text: &str, doc: &str, rules: Option<&Rules>) -> PyResult<String> {
-    let pack = pack_of(rules)?;
-    let x = py.detach(|| guarded(doc, || zhibiao::extract(&pack, doc, text)))?;
+    let engine = engine_of(rules)?;
+    let x = py.detach(|| guarded(doc, || engine.extract(doc, text)))?;
     extraction_json(doc, &x)
 }
 
@@ -163,8 +164,8 @@ fn extract_bytes_json(
     doc: &str,
     rules: Option<&Rules>,
 ) -> PyResult<String> {
-    let pack = pack_of(rules)?;
-    let x = py.detach(|| guarded(doc, || zhibiao::process(&pack, doc, data, None)))?;
+    let engine = engine_of(rules)?;
+    let x = py.detach(|| guarded(doc, || engine.process(doc, data)))?;
     let x = x.map_err(|d| PyValueError::new_err(format!("{doc}: {}", d.message)))?;
     extraction_json(doc, &x)
 }
@@ -188,12 +189,12 @@ fn extract_many_ipc<'py>(
             texts.len()
         )));
     }
-    let pack = pack_of(rules)?;
+    let engine = engine_of(rules)?;
     let bytes = py.detach(|| -> PyResult<Vec<u8>> {
         let mut records = Vec::new();
         for (doc, data) in docs.iter().zip(&texts) {
             let Some(data) = data else { continue };
-            if let Ok(x) = guarded(doc, || zhibiao::process(&pack, doc, data, None))? {
+            if let Ok(x) = guarded(doc, || engine.process(doc, data))? {
                 records.extend(x.indicators);
             }
         }
@@ -226,7 +227,7 @@ fn files_ipc<'py>(
     jobs: Option<usize>,
     rules: Option<&Rules>,
 ) -> PyResult<(Bound<'py, PyBytes>, Failed)> {
-    let pack = pack_of(rules)?;
+    let engine = engine_of(rules)?;
     let jobs = match jobs {
         Some(0) => {
             return Err(PyValueError::new_err(
@@ -269,7 +270,7 @@ fn files_ipc<'py>(
                 Vec::new(),
             ),
         };
-        batch::run(&pack, inputs, &opts, keep, |done| {
+        batch::run(&engine, inputs, &opts, keep, |done| {
             // Interrupted: a long document stops at its next piece too.
             if cancel.load(Ordering::Relaxed) {
                 return Err(std::io::Error::new(

@@ -12,7 +12,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use zhibiao::batch::{self, Done, Filter, Input, Limits, Options, ResumePoint};
 use zhibiao::columnar::Columnar;
 use zhibiao::output::Row;
-use zhibiao::{Diagnostic, Extraction, RulePack, Severity};
+use zhibiao::{Code, Diagnostic, Extraction, Extractor, Severity};
 
 use super::output::{self, OutputFormat, Sink};
 use super::say;
@@ -150,14 +150,14 @@ struct Tally {
 
 /// Diagnostic codes worth a line on stderr as well as in `--diagnostics`:
 /// what was lost or guessed reading a file.
-const SAID_ON_STDERR: &[&str] = &["invalid_bytes", "mixed_encoding"];
+const SAID_ON_STDERR: &[Code] = &[Code::InvalidBytes, Code::MixedEncoding];
 
 /// Run `pack` over the inputs: `finish` makes what is kept of each
 /// extraction (on the workers), `each` takes it, in input order, and says
 /// how many records it held. Prints per-input errors on stderr, draws a
 /// progress bar on a terminal, and a summary line at the end.
 fn run<T: Send>(
-    pack: &RulePack,
+    engine: &Extractor,
     args: &BatchArgs,
     resume_from: Option<ResumePoint>,
     skip: Vec<PathBuf>,
@@ -192,7 +192,7 @@ fn run<T: Send>(
     let meta = match &args.meta {
         Some(path) => {
             let (manifest, problems) =
-                zhibiao::meta::Manifest::read(path, &pack.gazetteer, args.max_file_size)
+                zhibiao::meta::Manifest::read(path, &engine.pack().gazetteer, args.max_file_size)
                     .map_err(anyhow::Error::msg)?;
             say_some(&prefixed(&problems), "manifest problems");
             tally.meta_problems += problems.len();
@@ -200,9 +200,15 @@ fn run<T: Send>(
         }
         None => None,
     };
+    let engine = engine
+        .clone()
+        .with_encoding(args.encoding.clone())
+        .with_given(zhibiao::Given {
+            year: args.year.map(|y| (y, zhibiao::YearSource::Option)),
+            ..Default::default()
+        });
     let opts = Options {
         jobs,
-        encoding: args.encoding.clone(),
         filter,
         resume_from,
         in_flight: 8 * jobs,
@@ -211,10 +217,6 @@ fn run<T: Send>(
             max_archive_ratio: args.max_archive_ratio,
         },
         skip,
-        given: zhibiao::Given {
-            year: args.year.map(|y| (y, zhibiao::YearSource::Option)),
-            ..Default::default()
-        },
         piece: zhibiao::chunk::PIECE,
         meta: meta.clone(),
         jsonl: args.jsonl_input,
@@ -226,7 +228,7 @@ fn run<T: Send>(
         Some(b) => b.println(line),
         None => say(&line),
     };
-    batch::run(pack, inputs, &opts, finish, |done| {
+    batch::run(&engine, inputs, &opts, finish, |done| {
         tally.docs += usize::from(!done.more);
         tally.bytes += done.disk_bytes;
         if let Err(e) = &done.result {
@@ -240,7 +242,7 @@ fn run<T: Send>(
         for w in done
             .diagnostics
             .iter()
-            .filter(|w| SAID_ON_STDERR.contains(&w.code.as_str()))
+            .filter(|w| SAID_ON_STDERR.contains(&w.code))
         {
             print(format!("zhibiao: {}: warning: {}", w.doc, w.message));
         }
@@ -309,7 +311,7 @@ pub fn say_some(problems: &[String], what: &str) {
 /// extract / outline / docs: records of each document to the output, a
 /// document at a time.
 pub fn write<R: Row + Columnar + Clone + Send>(
-    pack: &RulePack,
+    engine: &Extractor,
     args: &BatchArgs,
     out_args: &OutputArgs,
     records: impl for<'x> Fn(&str, &'x Extraction) -> std::borrow::Cow<'x, [R]> + Sync,
@@ -334,7 +336,7 @@ pub fn write<R: Row + Columnar + Clone + Send>(
     let format = sink.encoding();
     let make = |doc: &str, x: Extraction| Sink::make(format, &records(doc, &x));
     let resuming = resume_from.is_some();
-    let tally = run(pack, args, resume_from, own_files, make, |done| {
+    let tally = run(engine, args, resume_from, own_files, make, |done| {
         if let Some(d) = diags.as_mut() {
             let list: &[Diagnostic] = match &done.result {
                 Ok(_) => &done.diagnostics,
@@ -369,7 +371,11 @@ pub fn write<R: Row + Columnar + Clone + Send>(
 
 /// panel: every document's records into one panel (src/panel.rs), its
 /// rows written once all are read.
-pub fn panel(pack: &RulePack, args: &BatchArgs, out_args: &OutputArgs) -> anyhow::Result<ExitCode> {
+pub fn panel(
+    engine: &Extractor,
+    args: &BatchArgs,
+    out_args: &OutputArgs,
+) -> anyhow::Result<ExitCode> {
     if out_args.resume {
         bail!("--resume is for extract, outline and docs: a panel is written once all is read");
     }
@@ -385,7 +391,7 @@ pub fn panel(pack: &RulePack, args: &BatchArgs, out_args: &OutputArgs) -> anyhow
     )?;
     let mut panel = zhibiao::panel::Panel::default();
     let keep = |doc: &str, x: Extraction| (x.document.record(doc), x.indicators);
-    let tally = run(pack, args, None, own_files, keep, |done| {
+    let tally = run(engine, args, None, own_files, keep, |done| {
         let Ok((doc, indicators)) = &done.result else {
             return Ok(0);
         };
@@ -410,10 +416,10 @@ pub fn panel(pack: &RulePack, args: &BatchArgs, out_args: &OutputArgs) -> anyhow
 }
 
 /// All records of a batch, for eval and diff.
-pub fn collect(pack: &RulePack, args: &BatchArgs) -> anyhow::Result<Collected> {
+pub fn collect(engine: &Extractor, args: &BatchArgs) -> anyhow::Result<Collected> {
     let (mut indicators, mut sections) = (Vec::new(), Vec::new());
     let tally = run(
-        pack,
+        engine,
         args,
         None,
         Vec::new(),

@@ -1,7 +1,7 @@
 //! The qualifier on a figure: exact, approx, at least, at most.
 
+use crate::model::Bound;
 use crate::parse::Figure;
-use crate::record::Bound;
 use crate::rules::RulePack;
 
 /// The qualifier that decides: after the amount, then inside it, then
@@ -18,6 +18,6 @@ pub(super) fn qualifier(f: &Figure, inherited: Option<&String>) -> Option<String
 /// What a qualifier word makes of the bound; no word, exact.
 pub(super) fn bound_of(pack: &RulePack, qualifier: Option<&str>) -> Bound {
     qualifier
-        .and_then(|q| pack.bound(q))
+        .and_then(|q| pack.grammar.bound(q))
         .unwrap_or(Bound::Exact)
 }

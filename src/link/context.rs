@@ -4,9 +4,10 @@
 //! total, a contribution to it …).
 
 use super::sentence::{Sentence, hits_in};
+use crate::link::words::{AliasHit, CueHit, Place, Role};
 use crate::normalise::is_cjk;
 use crate::parse::{Token, TokenKind};
-use crate::rules::{AliasHit, CueHit, Place, Role, RulePack};
+use crate::rules::RulePack;
 
 impl Sentence<'_> {
     /// A gap against a target or an average (超过年初预期目标0.2个百分点,
@@ -20,7 +21,7 @@ impl Sentence<'_> {
             .iter()
             .filter(|c| c.end <= to && self.depth_at(c.start) == 0)
         {
-            let roles = pack.roles(c);
+            let roles = pack.lexicon.roles(c);
             if compared && roles.contains(&Role::Reference) {
                 return true;
             }
@@ -49,7 +50,7 @@ impl Sentence<'_> {
         self.cues_in(from, to).iter().any(|c| {
             c.end <= to
                 && self.depth_at(c.start) == 0
-                && pack.excludes(c, Place::Between, indicator)
+                && pack.lexicon.excludes(c, Place::Between, indicator)
                 && !inside_name(c)
         })
     }
@@ -61,17 +62,19 @@ impl Sentence<'_> {
     /// a vocabulary word (同比 …).
     pub(super) fn modifies_noun(&self, pack: &RulePack, end: usize, count: bool) -> bool {
         let rest = &self.line[end..];
-        let (after, noun_first) = match pack.attributive_at(rest) {
+        let (after, noun_first) = match pack.lexicon.attributive_at(rest) {
             Some(len) => (end + len, true),
             None => (end, false),
         };
         if !self.line[after..].chars().next().is_some_and(is_cjk) {
             return false;
         }
-        let goal = self
-            .cues_in(after, after + 1)
-            .iter()
-            .any(|c| pack.roles(c).iter().any(|r| matches!(r, Role::Kind { .. })));
+        let goal = self.cues_in(after, after + 1).iter().any(|c| {
+            pack.lexicon
+                .roles(c)
+                .iter()
+                .any(|r| matches!(r, Role::Kind { .. }))
+        });
         if noun_first {
             return !goal;
         }
@@ -108,12 +111,12 @@ pub(super) fn without_excluded(
                 .partition_point(|&b| b <= a.start)
                 .checked_sub(1)
                 .map_or(0, |i| bounds[i]);
-            let indicators = &pack.targets[a.target].indicators;
+            let indicators = &pack.lexicon.targets[a.target].indicators;
             !hits_in(cues, |c| c.start, clause, a.start).iter().any(|c| {
                 c.end <= a.start
                     && indicators
                         .iter()
-                        .any(|i| pack.excludes(c, Place::Before, i))
+                        .any(|i| pack.lexicon.excludes(c, Place::Before, i))
             })
         })
         .collect()

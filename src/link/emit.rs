@@ -7,9 +7,12 @@ use super::names::{Linked, NameList, Named};
 use super::sentence::Sentence;
 use super::time::Held;
 use super::{At, DocContext, Why};
+use crate::model::{Metric, Period};
+use crate::parse::words::{Distribution, VerbClass};
 use crate::parse::{Figure, Token, TokenKind};
-use crate::record::{Indicator, Span};
-use crate::rules::{Distribution, VerbClass};
+use crate::record::Indicator;
+use crate::rules::RulePack;
+use crate::text::Span;
 
 /// A sentence over this many characters is quoted as a window around the
 /// figure: a record's text stays small whatever the input. (A report's
@@ -85,7 +88,7 @@ impl Sentence<'_> {
             .tokens_in(list.end, figures[0].0.start)
             .iter()
             .find_map(|t| match &t.kind {
-                TokenKind::Distributor(w) => pack.distribution(w),
+                TokenKind::Distributor(w) => pack.grammar.distribution(w),
                 _ => None,
             });
         let lone = list.items.len() == 1 && figures.len() == 1 && spread.is_none();
@@ -94,7 +97,7 @@ impl Sentence<'_> {
             .iter()
             .flat_map(|item| -> Vec<Option<(Named, &str)>> {
                 let Some(n) = item else { return vec![None] };
-                let target = &pack.targets[n.target];
+                let target = &pack.lexicon.targets[n.target];
                 match (&target.whole, lone) {
                     // A list name read whole: 城乡居民人均可支配收入增长8%.
                     (Some(whole), true) => vec![Some((*n, whole.as_str()))],
@@ -120,7 +123,7 @@ impl Sentence<'_> {
         };
         let shared_post = figures.last().and_then(|(_, f)| f.post_qual.clone());
         let verb_before_name = self.change_verb_before(pack, list.start);
-        let mut prev_verb: Option<VerbClass> = verb.and_then(|v| pack.verb(v));
+        let mut prev_verb: Option<VerbClass> = verb.and_then(|v| pack.grammar.verb(v));
         let mut verb_word: Option<String> = verb.map(str::to_string);
         // 突破2万亿、3万亿: a qualifier before the first figure of a 、 list
         // of bare figures goes for the rest.
@@ -133,12 +136,12 @@ impl Sentence<'_> {
             let verb = fig
                 .verb
                 .as_deref()
-                .and_then(|v| pack.verb(v))
+                .and_then(|v| pack.grammar.verb(v))
                 .or(prev_verb)
                 .or(verb_before_name);
             prev_verb = verb;
             verb_word = fig.verb.clone().or(verb_word);
-            if self.modifies_noun(pack, tok.end, pack.unit_class(&fig.unit) == Some("count")) {
+            if self.modifies_noun(pack, tok.end, pack.units.class(&fig.unit) == Some("count")) {
                 continue;
             }
             if self.depth_at(tok.start) == 0 && self.is_gap(pack, clause, tok.start) {
@@ -155,8 +158,8 @@ impl Sentence<'_> {
                 if self.excluded_between(pack, hit.end.max(clause), tok.start, indicator) {
                     continue;
                 }
-                let target = &pack.targets[hit.target];
-                let class = pack.unit_class(&fig.unit);
+                let target = &pack.lexicon.targets[hit.target];
+                let class = pack.units.class(&fig.unit);
                 if !target.units.is_empty()
                     && !class.is_some_and(|c| target.units.iter().any(|u| u == c))
                 {
@@ -170,22 +173,21 @@ impl Sentence<'_> {
                 let qual = qualifier(fig, shared);
                 let bound = bound_of(pack, qual.as_deref());
                 let tier = self.tier_of(pack, tok.start);
-                let flow = matches!(
-                    metric,
-                    crate::record::Metric::Growth | crate::record::Metric::Change
-                );
+                let flow = matches!(metric, Metric::Growth | Metric::Change);
                 let time = self.time_of(pack, state, headings, tok.start, flow);
                 let (kind, kind_why) = self.kind_of(pack, state, tok.start, time.explicit_year);
                 let held = Held {
                     reached: [&verb_word, &fig.pre_qual]
                         .into_iter()
                         .flatten()
-                        .any(|w| pack.is_reached(w)),
+                        .any(|w| pack.lexicon.is_reached(w)),
                     maintained: fig
                         .pre_qual
                         .as_deref()
-                        .is_some_and(|q| pack.is_maintained(q))
-                        || pack.is_maintained(&self.line[self.clause_start(tok.start)..tok.start]),
+                        .is_some_and(|q| pack.lexicon.is_maintained(q))
+                        || pack
+                            .lexicon
+                            .is_maintained(&self.line[self.clause_start(tok.start)..tok.start]),
                 };
                 let Some(period) = time.period(metric, kind, held) else {
                     continue;
@@ -194,12 +196,12 @@ impl Sentence<'_> {
                 let mut period = period;
                 // 从X增至Y: X is where it starts, Y where it ends.
                 if self.starts_change(pack, tok) {
-                    let back = if period == "5y" { 5 } else { 1 };
+                    let back = if period == Period::FiveYears { 5 } else { 1 };
                     if !time.stated_in_clause {
                         year = year.map(|y| y - back);
                     }
-                    if period == "5y" {
-                        period = "year".into();
+                    if period == Period::FiveYears {
+                        period = Period::Year;
                     }
                 }
                 if let Some(why) = cx.why {
@@ -271,7 +273,7 @@ impl Sentence<'_> {
     /// Whether `tok` opens a from-to statement: a from word right before it
     /// (time words aside: 从上半年5.5%降到5.3%) and a figure with a verb
     /// after it in its clause.
-    fn starts_change(&self, pack: &crate::RulePack, tok: &Token) -> bool {
+    fn starts_change(&self, pack: &RulePack, tok: &Token) -> bool {
         let clause = self.clause_start(tok.start);
         let from = self
             .tokens_in(clause, tok.start)
@@ -290,7 +292,7 @@ impl Sentence<'_> {
             .get(self.clause_index(tok.start) + 1)
             .copied()
             .unwrap_or(self.range.1);
-        pack.is_from_before(&self.line[clause..from])
+        pack.lexicon.is_from_before(&self.line[clause..from])
             && self
                 .tokens_in(tok.end, end)
                 .iter()
@@ -299,7 +301,7 @@ impl Sentence<'_> {
 
     /// Whether consecutive figures are joined by joiner words (和, 及),
     /// not by 、.
-    fn joined_by_words(&self, pack: &crate::RulePack, figures: &[(&Token, &Figure)]) -> bool {
+    fn joined_by_words(&self, pack: &RulePack, figures: &[(&Token, &Figure)]) -> bool {
         figures.windows(2).all(|w| {
             let (a, b) = (w[0].0.end, w[1].0.start);
             let between = &self.line[a..b];
@@ -307,7 +309,7 @@ impl Sentence<'_> {
                 .tokens_in(a, b)
                 .iter()
                 .any(|t| t.kind == TokenKind::ListSep);
-            !list_sep && !between.trim().is_empty() && pack.only_joiners(between)
+            !list_sep && !between.trim().is_empty() && pack.lexicon.only_joiners(between)
         })
     }
 
@@ -320,9 +322,9 @@ impl Sentence<'_> {
     /// A change verb before the name, with at most `max_gap` content
     /// characters between (新增市场主体2500户, 新登记各类经营主体), or opening
     /// a 、 list the name is an item of (新增“四上”企业40家、市场主体3500个).
-    fn change_verb_before(&self, pack: &crate::RulePack, name: usize) -> Option<VerbClass> {
+    fn change_verb_before(&self, pack: &RulePack, name: usize) -> Option<VerbClass> {
         let change = |t: &Token| match &t.kind {
-            TokenKind::Verb(v) => pack.verb(v).filter(|c| *c == VerbClass::Change),
+            TokenKind::Verb(v) => pack.grammar.verb(v).filter(|c| *c == VerbClass::Change),
             _ => None,
         };
         let before = self.tokens_in(self.clause_start(name), name);
@@ -337,7 +339,7 @@ impl Sentence<'_> {
                 })
                 .flatten(),
             // 新登记各类经营主体: a few words may stand between.
-            Some(t) if self.residual(t.end, name) <= pack.limits.max_gap => change(t),
+            Some(t) if self.residual(t.end, name) <= pack.lexicon.limits.max_gap => change(t),
             _ => None,
         }
     }

@@ -2,8 +2,9 @@
 
 use super::sentence::Sentence;
 use super::time::{Frame, State};
-use crate::record::Kind;
-use crate::rules::{CueScope, Role, RulePack};
+use crate::link::words::{CueScope, Role};
+use crate::model::Kind;
+use crate::rules::RulePack;
 
 impl Sentence<'_> {
     /// The nearest kind cue before `pos` within its scope decides; then the
@@ -24,7 +25,7 @@ impl Sentence<'_> {
             .iter()
             .filter(|c| c.end <= pos)
         {
-            for role in pack.roles(c) {
+            for role in pack.lexicon.roles(c) {
                 if let Role::Kind {
                     kind,
                     scope,

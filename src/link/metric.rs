@@ -1,8 +1,10 @@
 //! What a figure measures (a growth, a level, a change, a ratio) and its
 //! sign, from its verb, its unit and what the indicator's percentages mean.
 
-use crate::record::Metric;
-use crate::rules::{PercentMeaning, Target, VerbClass};
+use crate::link::words::Target;
+use crate::model::Metric;
+use crate::parse::words::VerbClass;
+use crate::rules::indicator::PercentMeaning;
 
 /// Metric and sign of a figure with verb class `verb` and unit class
 /// `class`, about `target`.

@@ -18,14 +18,17 @@ mod sentence;
 mod table;
 mod tier;
 mod time;
+pub mod words;
 
 pub use emit::TEXT_WINDOW;
 
+use crate::link::words::{AliasHit, CueHit, Hits};
+use crate::model::{Code, Severity};
 use crate::normalise::Normalised;
 use crate::outline::Heading;
 use crate::parse::{self, Token, TokenKind};
-use crate::record::{Diagnostic, Indicator, Severity};
-use crate::rules::{AliasHit, CueHit, Hits, RulePack};
+use crate::record::{Diagnostic, Indicator};
+use crate::rules::RulePack;
 use sentence::{Before, Range, Sentence, hits_in};
 use table::Table;
 use time::{Frame, State, TimeState};
@@ -35,11 +38,11 @@ pub struct DocContext<'a> {
     pub pack: &'a RulePack,
     pub doc: &'a str,
     /// What the document says about itself: its year above all.
-    pub document: &'a crate::Document,
+    pub document: &'a crate::document::Document,
     pub original: &'a str,
     pub norm: &'a Normalised<'a>,
     pub headings: &'a [Heading],
-    pub lines: &'a crate::LineIndex,
+    pub lines: &'a crate::text::LineIndex,
     /// When set, why each record came out as it did (`zhibiao explain`).
     pub why: Option<&'a std::cell::RefCell<Vec<Why>>>,
     /// A later piece of a long document: from this offset of the
@@ -134,7 +137,7 @@ pub fn link(
         // Names and words matter only in a sentence that may hold a figure
         // or a plan statement: most of a report is spared the scan.
         let mut hits = Hits::default();
-        let spans = if parse::may_hold_figure(line) || pack.may_hold_frame(line) {
+        let spans = if parse::may_hold_figure(line) || pack.lexicon.may_hold_frame(line) {
             parse::sentences(line)
         } else {
             Vec::new()
@@ -146,15 +149,18 @@ pub fn link(
             .collect();
         for (&(s, e, _), &figure) in spans.iter().zip(&figures) {
             let sentence = &line[s..e];
-            if figure || pack.may_hold_frame(sentence) || pack.may_hold_five_year(sentence) {
-                pack.scan_range(line, s..e, &mut hits);
+            if figure
+                || pack.lexicon.may_hold_frame(sentence)
+                || pack.lexicon.may_hold_five_year(sentence)
+            {
+                pack.lexicon.scan_range(line, s..e, &mut hits);
             }
         }
         let Hits {
             names: aliases,
             cues,
         } = hits;
-        let frames = cues.iter().any(|c| pack.is_frame(c));
+        let frames = cues.iter().any(|c| pack.lexicon.is_frame(c));
         let tokens = (!aliases.is_empty() || frames)
             .then(|| line_tokens(pack, line, &spans, &figures, &aliases, &cues));
         report_damaged(cx, line, line_start, tokens.as_deref(), diagnostics);
@@ -243,15 +249,15 @@ fn paragraph_opening(
     if first.is_empty() {
         return;
     }
-    let opens = pack.may_hold_five_year(first) || parse::may_hold_plan(first);
+    let opens = pack.lexicon.may_hold_five_year(first) || parse::may_hold_plan(first);
     // Shaped (the vocabulary read) only when it may be needed, and once.
     let shaped =
-        (opens || state.span.is_some()).then(|| parse::Shaped::new(first, &pack.grammar_words));
+        (opens || state.span.is_some()).then(|| parse::Shaped::new(first, &pack.grammar.words));
     let Some(shaped) = shaped.filter(|s| opens || s.may_hold_time()) else {
         return;
     };
     let tokens = shaped.time_tokens();
-    let cues = pack.scan(first).cues;
+    let cues = pack.lexicon.scan(first).cues;
     let before = Before {
         this_year: state.time.this_year,
         review_year: state.time.review_year,
@@ -290,7 +296,7 @@ fn report_damaged(
             (i == 0 || !bytes[i - 1].is_ascii_alphanumeric())
                 && bytes.get(i + 1).is_some_and(u8::is_ascii_digit)
         })
-        .filter_map(|i| parse::damaged(&line[i..], &cx.pack.grammar_words).map(|len| (i, i + len)));
+        .filter_map(|i| parse::damaged(&line[i..], &cx.pack.grammar.words).map(|len| (i, i + len)));
     let words = tokens
         .into_iter()
         .flatten()
@@ -303,7 +309,7 @@ fn report_damaged(
         out.push(Diagnostic {
             doc: cx.doc.to_string(),
             severity: Severity::Warning,
-            code: "damaged_number".into(),
+            code: Code::DamagedNumber,
             line: Some(cx.lines.line_of(cx.norm.original_offset(base + s))),
             message: format!(
                 "digits missing in the source: `{}`",
@@ -350,7 +356,7 @@ fn line_tokens(
             && (!hits_in(aliases, |a| a.start, s, e).is_empty()
                 || hits_in(cues, |c| c.start, s, e)
                     .iter()
-                    .any(|c| pack.is_frame(c)))
+                    .any(|c| pack.lexicon.is_frame(c)))
     };
     let last = (0..spans.len()).rposition(matters).unwrap_or(0);
     let mut tokens = Vec::new();
@@ -362,7 +368,7 @@ fn line_tokens(
         // only. A paragraph's first sentence may say which year it is
         // about (刚刚过去的2017年，…); a later one sets the time only in a
         // clause that opens with it.
-        let shaped = (matters || i < last).then(|| parse::Shaped::new(text, &pack.grammar_words));
+        let shaped = (matters || i < last).then(|| parse::Shaped::new(text, &pack.grammar.words));
         let read = shaped.as_ref().and_then(|shaped| {
             if matters {
                 return Some(shaped.tokens());
@@ -371,9 +377,11 @@ fn line_tokens(
                 shaped.may_hold_time()
             } else {
                 shaped.may_open_with_time()
-            } || hits_in(cues, |c| c.start, s, e)
-                .iter()
-                .any(|c| pack.roles(c).contains(&crate::rules::Role::FiveYear));
+            } || hits_in(cues, |c| c.start, s, e).iter().any(|c| {
+                pack.lexicon
+                    .roles(c)
+                    .contains(&crate::link::words::Role::FiveYear)
+            });
             timely.then(|| shaped.time_tokens())
         });
         if let Some(read) = read {

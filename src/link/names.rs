@@ -10,8 +10,9 @@
 //!   name's reach.
 
 use super::sentence::{Sentence, hits_in};
+use crate::link::words::AliasHit;
 use crate::parse::{Token, TokenKind};
-use crate::rules::{AliasHit, RulePack};
+use crate::rules::RulePack;
 
 /// Names joined into a list (A、B和C): where its names start and end, and
 /// its items in order. An item may name nothing the pack knows (人均花费 in
@@ -107,7 +108,11 @@ impl Sentence<'_> {
         let mut i = 0;
         while i < text.len() {
             let at = from + i;
-            match pack.joiner_at(&text[i..]).filter(|_| !inside_alias(at)) {
+            match pack
+                .lexicon
+                .joiner_at(&text[i..])
+                .filter(|_| !inside_alias(at))
+            {
                 Some(n) => {
                     items.push((start, at));
                     start = at + n;
@@ -163,7 +168,8 @@ impl Sentence<'_> {
                     .filter(|&p| self.line.is_char_boundary(p))
                     .filter(|&p| modifier.len() + head.end - p <= longest)
                     .find_map(|p| {
-                        pack.alias_exact(&format!("{modifier}{}", &self.line[p..head.end]))
+                        pack.lexicon
+                            .alias_exact(&format!("{modifier}{}", &self.line[p..head.end]))
                     })
                     .map(|target| Named {
                         start: s,
@@ -224,7 +230,7 @@ impl Sentence<'_> {
                     // Joined by a joiner word: 7亿元和3.7亿元.
                     let after_word = groups.last().and_then(|g| {
                         let end = self.tokens[*g.last()?].end;
-                        (end < t.start && pack.only_joiners(&self.line[end..t.start]))
+                        (end < t.start && pack.lexicon.only_joiners(&self.line[end..t.start]))
                             .then_some(end)
                     });
                     let joins = join_from.or(after_word).is_some_and(|from| {
@@ -261,7 +267,7 @@ impl Sentence<'_> {
             let start = self.clauses[k];
             let end = self.clauses.get(k + 1).copied().unwrap_or(self.range.1);
             let opening = self.tokens_in(start, end).first().map_or(end, |t| t.start);
-            self.residual(start, opening) > pack.limits.max_inherit
+            self.residual(start, opening) > pack.lexicon.limits.max_inherit
         })
     }
 
@@ -279,12 +285,12 @@ impl Sentence<'_> {
         let first = &self.tokens[group[0]];
         let in_order = self.tokens_in(clause, first.start).iter().any(|t| {
             matches!(&t.kind, TokenKind::Distributor(w)
-                if pack.distribution(w) == Some(crate::rules::Distribution::InOrder))
+                if pack.grammar.distribution(w) == Some(crate::parse::words::Distribution::InOrder))
         });
         let places: usize = lists[li]
             .items
             .iter()
-            .map(|i| i.map_or(1, |n| pack.targets[n.target].indicators.len()))
+            .map(|i| i.map_or(1, |n| pack.lexicon.targets[n.target].indicators.len()))
             .sum();
         if !in_order || lists[li].start >= clause || group.len() <= places {
             return None;
@@ -319,11 +325,11 @@ impl Sentence<'_> {
                 && if list.start >= clause && prev_end > list.end {
                     // A later group of the name's clause: like a new clause, it
                     // must not start with another subject (…40家、市场主体3500个).
-                    self.residual(prev_end, first.start) <= pack.limits.max_inherit
+                    self.residual(prev_end, first.start) <= pack.lexicon.limits.max_inherit
                 } else if list.start >= clause {
-                    self.residual(list.end, first.start) <= pack.limits.max_gap
+                    self.residual(list.end, first.start) <= pack.lexicon.limits.max_gap
                 } else {
-                    self.residual(clause, first.start) <= pack.limits.max_inherit
+                    self.residual(clause, first.start) <= pack.lexicon.limits.max_inherit
                         && !self.other_subject_between(pack, list.end, clause)
                 };
             let end = self.tokens[*group.last().expect("groups are not empty")].end;

@@ -7,9 +7,10 @@
 //! look-up: a line of any length costs time in proportion to it.
 
 use super::time::{Span, TimeState, span_of};
+use crate::link::words::{AliasHit, CueHit, Role};
 use crate::normalise::is_cjk;
 use crate::parse::{Token, TokenKind};
-use crate::rules::{AliasHit, CueHit, Role, RulePack};
+use crate::rules::RulePack;
 
 /// What a sentence inherits from the text before it.
 pub(super) struct Before<'p> {
@@ -124,6 +125,7 @@ impl<'a> Sentence<'a> {
         // Exclusion words name something (都市圈, 民营经济): they are content.
         for c in cues.iter().filter(|c| c.end <= range.1) {
             if pack
+                .lexicon
                 .roles(c)
                 .iter()
                 .any(|r| !matches!(r, Role::Frame | Role::Excludes { .. }))
@@ -215,7 +217,7 @@ impl<'a> Sentence<'a> {
                 });
                 plan.or_else(|| {
                     s.cues_in(at, end).iter().find_map(|c| {
-                        let roles = pack.roles(c);
+                        let roles = pack.lexicon.roles(c);
                         (roles.iter().any(|r| matches!(r, Role::SpanWord(_)))
                             && s.residual(at, c.start) == 0
                             && s.tokens_in(at, c.start).iter().all(is_time))
@@ -370,7 +372,7 @@ impl<'a> Sentence<'a> {
     pub(super) fn after_comparison(&self, pack: &RulePack, clause: usize, pos: usize) -> bool {
         self.cues_in(clause, pos)
             .iter()
-            .any(|c| c.end == pos && pack.roles(c).contains(&Role::Comparison))
-            || pack.is_base_before(&self.line[..pos])
+            .any(|c| c.end == pos && pack.lexicon.roles(c).contains(&Role::Comparison))
+            || pack.lexicon.is_base_before(&self.line[..pos])
     }
 }

@@ -13,8 +13,12 @@ use super::emit::{quote, round};
 use super::metric::metric_of;
 use super::time::State;
 use super::{DocContext, Why};
-use crate::record::{Bound, Indicator, Kind, Span};
-use crate::rules::{Place, RulePack, VerbClass};
+use crate::link::words::Place;
+use crate::model::{Bound, Kind, Period};
+use crate::parse::words::VerbClass;
+use crate::record::Indicator;
+use crate::rules::RulePack;
+use crate::text::Span;
 
 /// A column of figures: which cell of a row it is, what its figures are,
 /// and their unit when the header gives it.
@@ -106,7 +110,7 @@ impl Table {
     /// Read `line` as a header row: its first cell names the column of
     /// names, and at least one other cell a column of figures.
     pub(super) fn header(pack: &RulePack, line: &str) -> Option<Table> {
-        let words = &pack.tables;
+        let words = &pack.lexicon.tables;
         if words.names.is_empty() || !may_have_cells(line) {
             return None;
         }
@@ -139,7 +143,7 @@ impl Table {
             let unit = rest
                 .trim_matches(|c: char| "()[]【】:单位 ".contains(c))
                 .to_string();
-            let unit = pack.unit_class(&unit).is_some().then_some(unit);
+            let unit = pack.units.class(&unit).is_some().then_some(unit);
             table.columns.push(Column {
                 cell: i,
                 verb,
@@ -180,17 +184,17 @@ impl Table {
         }
         let pack = cx.pack;
         let &(ns, ne) = cells.get(self.names)?;
-        let hits = pack.scan(&line[ns..ne]);
+        let hits = pack.lexicon.scan(&line[ns..ne]);
         let Some(name) = hits.names.first() else {
             return Some(());
         };
-        let target = &pack.targets[name.target];
+        let target = &pack.lexicon.targets[name.target];
         let indicator = target.indicators.first()?;
         // 其中：开发区…: a row about a part is not the region's.
         let excluded = hits
             .cues
             .iter()
-            .any(|c| c.end <= name.start && pack.excludes(c, Place::Before, indicator));
+            .any(|c| c.end <= name.start && pack.lexicon.excludes(c, Place::Before, indicator));
         if excluded || target.indicators.len() > 1 {
             return Some(());
         }
@@ -208,12 +212,12 @@ impl Table {
             let Some(unit) = column
                 .unit
                 .as_deref()
-                .or(row_unit.filter(|u| pack.unit_class(u).is_some()))
+                .or(row_unit.filter(|u| pack.units.class(u).is_some()))
                 .or(changes.then_some("%"))
             else {
                 continue;
             };
-            let class = pack.unit_class(unit);
+            let class = pack.units.class(unit);
             if !target.units.is_empty()
                 && !class.is_some_and(|c| target.units.iter().any(|u| u == c))
             {
@@ -249,7 +253,7 @@ impl Table {
                 unit_base: None,
                 kind: Kind::Actual,
                 year: state.time.review_year,
-                period: "year".into(),
+                period: Period::Year,
                 bound: Bound::Exact,
                 tier: None,
                 label: cx.original[ls..le].to_string(),

@@ -4,9 +4,10 @@
 
 use super::DocContext;
 use super::sentence::Sentence;
+use crate::link::words::{Role, SpanSide};
+use crate::model::{Kind, Metric, Period};
 use crate::parse::{self, Token, TokenKind};
-use crate::record::{Kind, Metric};
-use crate::rules::{Role, RulePack, SpanSide};
+use crate::rules::RulePack;
 
 /// Where in the report we are: whether the text now reviews the past or
 /// plans the future.
@@ -17,7 +18,7 @@ pub(super) enum Frame {
     Future,
 }
 
-/// The years a document's figures fall back on (see [`crate::Document`]).
+/// The years a document's figures fall back on (see [`crate::document::Document`]).
 #[derive(Debug, Clone, Copy, Default)]
 pub(super) struct ReportTime {
     /// The year its plan part is about.
@@ -35,7 +36,7 @@ pub(super) struct ReportTime {
 #[derive(Debug, Clone, Default)]
 pub(super) struct HeadingSpan {
     pub(super) year: Option<i32>,
-    pub(super) period: Option<String>,
+    pub(super) period: Option<Period>,
     pub(super) span: Option<Span>,
 }
 
@@ -44,13 +45,13 @@ pub(super) type HeadingTime = Vec<HeadingSpan>;
 
 pub(super) fn heading_time(cx: &DocContext<'_>) -> HeadingTime {
     let pack = cx.pack;
-    let words = &pack.grammar_words;
+    let words = &pack.grammar.words;
     cx.headings
         .iter()
         .map(|h| {
             let title = &cx.norm.text[h.marker_end..h.title_end];
-            let five = pack.scan(title).cues.iter().find_map(|c| {
-                let roles = pack.roles(c);
+            let five = pack.lexicon.scan(title).cues.iter().find_map(|c| {
+                let roles = pack.lexicon.roles(c);
                 span_of(roles)
             });
             if !parse::may_hold_time(title, words) && five.is_none() {
@@ -118,7 +119,7 @@ impl State {
 
     /// A sentence that sets out the year's targets opens the plan part.
     pub(super) fn open_plan(&mut self, pack: &RulePack, l: &Sentence<'_>) {
-        if !l.cues.iter().any(|c| pack.is_frame(c)) {
+        if !l.cues.iter().any(|c| pack.lexicon.is_frame(c)) {
             return;
         }
         // The statement sets out plans ("…主要预期目标是：") unless it names
@@ -156,14 +157,14 @@ impl State {
     fn heading_time<'h>(
         &self,
         headings: &'h HeadingTime,
-    ) -> (Option<i32>, Option<&'h str>, Option<Span>) {
+    ) -> (Option<i32>, Option<&'h Period>, Option<Span>) {
         let mut year = None;
         let mut period = None;
         let mut span = None;
         for &i in self.stack.iter().flatten() {
             let h = &headings[i];
             year = h.year.or(year);
-            period = h.period.as_deref().or(period);
+            period = h.period.as_ref().or(period);
             span = h.span.or(span);
         }
         (year, period, span)
@@ -196,7 +197,7 @@ pub(super) fn span_of(roles: &[Role]) -> Option<Span> {
 #[derive(Debug, Default, Clone)]
 pub(super) struct TimeState {
     pub(super) year: Option<i32>,
-    pub(super) period: Option<String>,
+    pub(super) period: Option<Period>,
     /// A plan or a year range in the sentence: its figures are over it.
     pub(super) five_year: bool,
     /// A five-year span the paragraph is about, until a year or a period
@@ -219,7 +220,7 @@ impl TimeState {
                 self.span = None;
             }
             TokenKind::RelYear(w) => {
-                if let (Some(d), Some(off)) = (this_year, pack.relative_year(w)) {
+                if let (Some(d), Some(off)) = (this_year, pack.grammar.relative_year(w)) {
                     self.year = Some(d + off);
                     self.span = None;
                 }
@@ -254,8 +255,8 @@ pub(super) struct Time {
     pub(super) year: Option<i32>,
     /// The year the text itself gives (not inferred from the report's frame).
     pub(super) explicit_year: Option<i32>,
-    /// The period its words name (上半年 → H1), or `year`.
-    pub(super) period: String,
+    /// The period its words name (上半年 → H1), or a year.
+    pub(super) period: Period,
     /// A five-year word in reach (年均; in the figure's clause, or in its
     /// sentence for a change): the figure is over five years.
     pub(super) five_year: bool,
@@ -323,7 +324,7 @@ impl Sentence<'_> {
         let cue_from = |from: usize, role: Role| {
             self.cues_in(from, pos)
                 .iter()
-                .any(|c| c.end <= pos && pack.roles(c).contains(&role))
+                .any(|c| c.end <= pos && pack.lexicon.roles(c).contains(&role))
         };
         // A five-year word before an earlier figure of the clause is that
         // figure's (五年新增43.04万家、达到79.1万家).
@@ -373,10 +374,7 @@ impl Sentence<'_> {
             why: why.to_string(),
             year,
             explicit_year,
-            period: time
-                .period
-                .or(h_period.map(str::to_string))
-                .unwrap_or_else(|| "year".into()),
+            period: time.period.or(h_period.cloned()).unwrap_or_default(),
             five_year,
             over_span,
             span: time.span,
@@ -389,9 +387,9 @@ impl Sentence<'_> {
     }
 }
 
-pub(super) fn period_label(pack: &RulePack, word: &str) -> String {
-    pack.period(word)
-        .map_or_else(|| word.to_string(), str::to_string)
+/// The period a word names (上半年 → H1), by the pack's labels.
+pub(super) fn period_label(pack: &RulePack, word: &str) -> Period {
+    Period::from_label(pack.grammar.period(word).unwrap_or(word))
 }
 
 /// How a figure stands in a five-year span: what the words around its
@@ -414,27 +412,27 @@ impl Time {
     /// through it; a level reached at the end (达到1.5万亿元), or a rate
     /// stated, is of the span's last year — for a goal, only when a year
     /// names it (到2016年…达到92亿元).
-    pub(super) fn period(&self, metric: Metric, kind: Kind, held: Held) -> Option<String> {
+    pub(super) fn period(&self, metric: Metric, kind: Kind, held: Held) -> Option<Period> {
         self.period_of(metric, kind, held)
     }
 
     /// A five-year goal with no year of its own is for the plan period to
     /// come, whatever span it was read in (提出地区生产总值年均增长5%左右 in a
     /// review of the last five years).
-    pub(super) fn goal_year(&self, kind: Kind, period: &str, time: &ReportTime) -> Option<i32> {
+    pub(super) fn goal_year(&self, kind: Kind, period: &Period, time: &ReportTime) -> Option<i32> {
         let own = matches!(
             self.span.or(self.heading_span),
             Some(Span::Plan(_) | Span::Ahead)
         );
-        if kind == Kind::Target && period == "5y" && !self.stated && !own {
+        if kind == Kind::Target && *period == Period::FiveYears && !self.stated && !own {
             time.plan_year.map(|y| y + 4)
         } else {
             self.year
         }
     }
 
-    fn period_of(&self, metric: Metric, kind: Kind, held: Held) -> Option<String> {
-        let five = || Some("5y".to_string());
+    fn period_of(&self, metric: Metric, kind: Kind, held: Held) -> Option<Period> {
+        let five = || Some(Period::FiveYears);
         match self.years_over {
             Some(5) => return five(),
             Some(n) if n >= 2 => return None,

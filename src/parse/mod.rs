@@ -12,6 +12,7 @@
 
 mod prefix;
 mod shape;
+pub mod words;
 
 pub use shape::{Class, Classes, Shape, WORD_MARK, Words};
 
@@ -844,7 +845,7 @@ mod tests {
     fn words() -> &'static Words {
         static PACK: LazyLock<crate::RulePack> =
             LazyLock::new(|| crate::RulePack::builtin().expect("built-in rules load"));
-        &PACK.grammar_words
+        &PACK.grammar.words
     }
 
     fn tokens(line: &str) -> Vec<Token> {

@@ -11,12 +11,15 @@
 //! 增加到2012年的…); the date a page was published; a year in the file name.
 //! The words of each are rule-pack data (`vocabulary.documents`).
 
-use crate::LineIndex;
+pub mod words;
+
+use crate::model::{DocType, YearSource};
 use crate::normalise::Normalised;
 use crate::parse::{self, Date, Token, TokenKind};
-use crate::record::{DocType, DocumentRecord, YearSource};
+use crate::record::DocumentRecord;
 use crate::region::Region;
 use crate::rules::RulePack;
+use crate::text::LineIndex;
 
 /// A value read from the document, with the line it was read from.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -80,7 +83,7 @@ fn whose(
     title: Option<&Located<String>>,
     line_of: &dyn Fn(usize) -> usize,
 ) -> Option<Located<Whose>> {
-    use crate::region::RegionLevel;
+    use crate::model::RegionLevel;
     let g = &pack.gazetteer;
     let found = |at: usize, l: &str, title: bool, bare: RegionLevel| {
         let f = g.region_of(l, title, bare)?;
@@ -212,7 +215,7 @@ impl Document {
         let mut delivered = None;
         let mut published = None;
         for &(at, l) in &head {
-            let Some(date) = parse::Shaped::new(l, &pack.grammar_words).first_date() else {
+            let Some(date) = parse::Shaped::new(l, &pack.grammar.words).first_date() else {
                 continue;
             };
             let found = Some(Located {
@@ -249,7 +252,7 @@ impl Document {
         let looks_back = doc.doc_type.value.looks_back();
         let title_year = doc.title.as_ref().and_then(|t| {
             let (at, l) = head.iter().find(|(at, _)| Some(line_of(*at)) == t.line)?;
-            let year = years_in(&parse::time_tokens(l, &pack.grammar_words)).max()?;
+            let year = years_in(&parse::time_tokens(l, &pack.grammar.words)).max()?;
             Some((year, Some(line_of(*at))))
         });
         let settled = given
@@ -362,13 +365,13 @@ fn years_in(tokens: &[Token]) -> impl Iterator<Item = i32> + '_ {
 /// `looks_back`: the document reviews the year before its own.
 fn text_year(pack: &RulePack, norm: &Normalised<'_>, looks_back: bool) -> Option<(i32, usize)> {
     let words = &pack.documents;
-    let gw = &pack.grammar_words;
+    let gw = &pack.grammar.words;
     let own = |reviewed: i32| if looks_back { reviewed + 1 } else { reviewed };
     // Whether words of `list` follow a year ending at `end` (2026年主要预期目标,
     // 2013年的工作回顾).
     let after = |line: &str, end: usize, list: &[String]| {
         let mut rest = &line[end..];
-        if let Some(n) = pack.attributive_at(rest) {
+        if let Some(n) = pack.lexicon.attributive_at(rest) {
             rest = &rest[n..];
         }
         let rest = rest.trim_start();
@@ -381,6 +384,7 @@ fn text_year(pack: &RulePack, norm: &Normalised<'_>, looks_back: bool) -> Option
         let rest = &line[end..];
         after(line, end, &words.year_end)
             || pack
+                .lexicon
                 .attributive_at(rest)
                 .is_some_and(|n| rest[n..].starts_with(|c: char| c.is_ascii_digit()))
             || rest.starts_with(',')
@@ -425,9 +429,14 @@ fn text_year(pack: &RulePack, norm: &Normalised<'_>, looks_back: bool) -> Option
             }
             // A sentence that plans, or speaks of this year or the next
             // (做好今年的工作), looks forward.
-            let plans = pack.scan(sentence).cues.iter().any(|c| pack.is_frame(c))
+            let plans = pack
+                .lexicon
+                .scan(sentence)
+                .cues
+                .iter()
+                .any(|c| pack.lexicon.is_frame(c))
                 || tokens.iter().any(|t| match &t.kind {
-                    TokenKind::RelYear(w) => pack.relative_year(w).is_some_and(|o| o >= 0),
+                    TokenKind::RelYear(w) => pack.grammar.relative_year(w).is_some_and(|o| o >= 0),
                     _ => false,
                 });
             for (i, t) in tokens.iter().enumerate() {
@@ -507,8 +516,10 @@ mod tests {
     }
 
     fn read(text: &str) -> Document {
-        let pack = RulePack::builtin().unwrap();
-        crate::extract(&pack, "t.txt", text).document
+        crate::pipeline::Extractor::builtin()
+            .unwrap()
+            .extract("t.txt", text)
+            .document
     }
 
     #[test]

@@ -7,8 +7,9 @@
 
 use std::fmt::Write as _;
 
-use super::{Expected, RuleExample, RulePack};
+use crate::pipeline::Extractor;
 use crate::record::Indicator;
+use crate::rules::{Expected, RuleExample};
 
 /// One example and what the pack made of it.
 #[derive(Debug)]
@@ -20,9 +21,11 @@ pub struct Outcome<'a> {
     pub skipped: bool,
 }
 
-/// Run every example of `pack`.
-pub fn run(pack: &RulePack) -> Vec<Outcome<'_>> {
+/// Run every example of the engine's pack.
+pub fn run(engine: &Extractor) -> Vec<Outcome<'_>> {
+    let pack = engine.pack();
     let enabled: std::collections::HashSet<&str> = pack
+        .lexicon
         .targets
         .iter()
         .flat_map(|t| t.indicators.iter().map(String::as_str))
@@ -35,7 +38,7 @@ pub fn run(pack: &RulePack) -> Vec<Outcome<'_>> {
                     .as_deref()
                     .is_some_and(|id| !enabled.contains(id))
             });
-            let all = crate::extract(pack, "example", &ex.example.text).indicators;
+            let all = engine.extract("example", &ex.example.text).indicators;
             let actual: Vec<Indicator> = all
                 .into_iter()
                 .filter(|r| ex.rule.as_ref().is_none_or(|id| &r.rule == id))

@@ -1,0 +1,115 @@
+//! Bounds on what one input may cost, and opening a file within them.
+
+use std::fs::File;
+use std::io::{self, Read};
+use std::path::Path;
+
+/// Bounds on what one input may cost, each hit an error for that input.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    /// Largest document, in bytes: a file, an archive entry, stdin.
+    pub max_file_size: u64,
+    /// An archive may give at most this many times its size on disk
+    /// (and at least [`ARCHIVE_FLOOR`] bytes) in all: a zip bomb stops here.
+    pub max_archive_ratio: u64,
+}
+
+/// What any archive may expand to, whatever its ratio.
+pub const ARCHIVE_FLOOR: u64 = 64 << 20;
+
+impl Default for Limits {
+    fn default() -> Limits {
+        Limits {
+            max_file_size: 2 << 30,
+            max_archive_ratio: 100,
+        }
+    }
+}
+
+/// Read at most `limit` bytes; more is an error that says so.
+pub(super) fn read_capped(
+    mut reader: impl Read,
+    limit: u64,
+    what: &str,
+) -> Result<Vec<u8>, String> {
+    let mut buf = Vec::new();
+    reader
+        .by_ref()
+        .take(limit.saturating_add(1))
+        .read_to_end(&mut buf)
+        .map_err(|e| e.to_string())?;
+    if buf.len() as u64 > limit {
+        return Err(format!("larger than {what} ({limit} bytes)"));
+    }
+    Ok(buf)
+}
+
+/// A file named as input, open, and its length if it is a regular file. A
+/// FIFO is read as it comes (`<(command)`), but one with no writer is
+/// empty, not a hang.
+pub(super) fn open_path(path: &Path, limits: &Limits) -> Result<(File, Option<u64>), String> {
+    let meta = std::fs::metadata(path).map_err(|e| e.to_string())?;
+    let kind = special_kind(&meta.file_type());
+    if kind.is_some_and(|k| k != "FIFO") {
+        return Err(format!("not a regular file ({})", kind.unwrap_or_default()));
+    }
+    if meta.len() > limits.max_file_size {
+        return Err(format!(
+            "{} bytes: larger than --max-file-size ({} bytes)",
+            meta.len(),
+            limits.max_file_size
+        ));
+    }
+    match kind {
+        Some(_) => open_fifo(path).map(|f| (f, None)),
+        None => File::open(path).map(|f| (f, Some(meta.len()))),
+    }
+    .map_err(|e| e.to_string())
+}
+
+/// What kind of special file this is, or `None` for a regular file or a
+/// directory.
+pub(super) fn special_kind(t: &std::fs::FileType) -> Option<&'static str> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if t.is_fifo() {
+            return Some("FIFO");
+        }
+        if t.is_char_device() {
+            return Some("character device");
+        }
+        if t.is_block_device() {
+            return Some("block device");
+        }
+        if t.is_socket() {
+            return Some("socket");
+        }
+    }
+    (!t.is_file() && !t.is_dir()).then_some("not a file")
+}
+
+/// Open a FIFO without waiting for a writer (a plain open blocks until one
+/// comes, maybe never), then read it blocking: with no writer a read is at
+/// its end at once.
+#[cfg(unix)]
+pub(super) fn open_fifo(path: &Path) -> io::Result<File> {
+    use std::os::fd::AsRawFd;
+    use std::os::unix::fs::OpenOptionsExt;
+    let file = std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NONBLOCK)
+        .open(path)?;
+    let fd = file.as_raw_fd();
+    // SAFETY: fcntl on a descriptor this function owns, flags read then set.
+    let flags = unsafe { libc::fcntl(fd, libc::F_GETFL) };
+    if flags < 0 || unsafe { libc::fcntl(fd, libc::F_SETFL, flags & !libc::O_NONBLOCK) } < 0 {
+        return Err(io::Error::last_os_error());
+    }
+    Ok(file)
+}
+
+#[cfg(not(unix))]
+pub(super) fn open_fifo(path: &Path) -> io::Result<File> {
+    File::open(path)
+}
