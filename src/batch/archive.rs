@@ -6,7 +6,7 @@ use std::io::{self, Read};
 use std::path::Path;
 
 use super::input::{Content, Document, Filter, failed, read_file};
-use super::limits::{ARCHIVE_FLOOR, Limits, read_capped};
+use super::limits::{ARCHIVE_FLOOR, Limits, ReadError, read_capped};
 
 /// Whether a name is an archive's (`reports.zip`, `a.tar.gz`), whose
 /// documents are named `name!inner/path`.
@@ -53,26 +53,32 @@ impl Budget {
     }
 
     /// One entry's bytes, within the file limit and what the archive has
-    /// left. `Err(Ok(why))`: this entry fails; `Err(Err(why))`: the archive
-    /// is spent, and reading it stops.
-    fn read(&mut self, entry: impl Read) -> Result<Vec<u8>, Result<String, String>> {
+    /// left.
+    fn read(&mut self, entry: impl Read) -> Result<Vec<u8>, Taken> {
         let limit = self.limits.max_file_size.min(self.left);
-        match read_capped(entry, limit, "") {
+        match read_capped(entry, limit) {
             Ok(bytes) => {
                 self.left -= bytes.len() as u64;
                 Ok(bytes)
             }
-            Err(_) if limit < self.limits.max_file_size => Err(Err(format!(
-                "expands past {}x its size (--max-archive-ratio): a zip bomb? reading stopped",
-                self.limits.max_archive_ratio
-            ))),
-            Err(why) if why.starts_with("larger than") => Err(Ok(format!(
-                "larger than --max-file-size ({} bytes)",
-                self.limits.max_file_size
-            ))),
-            Err(why) => Err(Ok(why)),
+            Err(ReadError::OverLimit { .. }) if limit < self.limits.max_file_size => {
+                Err(Taken::Spent(ReadError::ArchiveSpent {
+                    ratio: self.limits.max_archive_ratio,
+                }))
+            }
+            Err(ReadError::OverLimit { .. }) => Err(Taken::Entry(ReadError::OverLimit {
+                limit: self.limits.max_file_size,
+            })),
+            Err(why) => Err(Taken::Entry(why)),
         }
     }
+}
+
+/// Why an entry gave no bytes: it failed (the archive goes on), or the
+/// archive spent its budget (reading it stops).
+enum Taken {
+    Entry(ReadError),
+    Spent(ReadError),
 }
 
 /// Every file of an archive, read in place. Returns false when the
@@ -84,10 +90,10 @@ pub(super) fn read_archive(
     emit: &mut impl FnMut(Document) -> bool,
 ) -> bool {
     let archive = path.display().to_string();
-    let fail = |why: String| failed(archive.clone(), why);
+    let fail = |why: ReadError| failed(archive.clone(), why);
     let file = match File::open(path) {
         Ok(f) => f,
-        Err(e) => return emit(fail(e.to_string())),
+        Err(e) => return emit(fail(e.into())),
     };
     let mut budget = Budget::new(path, limits);
     let inner = |entry: &str| format!("{archive}!{entry}");
@@ -98,7 +104,11 @@ pub(super) fn read_archive(
             }
             let mut zip = match zip::ZipArchive::new(file) {
                 Ok(z) => z,
-                Err(e) => return emit(fail(format!("not a readable zip archive: {e}"))),
+                Err(e) => {
+                    return emit(fail(ReadError::Format(format!(
+                        "not a readable zip archive: {e}"
+                    ))));
+                }
             };
             for i in 0..zip.len() {
                 let doc = match zip.by_index(i) {
@@ -115,13 +125,13 @@ pub(super) fn read_archive(
                         let disk_bytes = entry.compressed_size();
                         let content = match budget.read(entry) {
                             Ok(bytes) => Content::Read { bytes, disk_bytes },
-                            Err(Ok(why)) => Content::Failed(why),
-                            Err(Err(why)) => return emit(failed(name, why)),
+                            Err(Taken::Entry(why)) => Content::Failed(why),
+                            Err(Taken::Spent(why)) => return emit(failed(name, why)),
                         };
                         Document { name, content }
                     }
                     Ok(_) => continue,
-                    Err(e) => failed(format!("{archive}!#{i}"), e.to_string()),
+                    Err(e) => failed(format!("{archive}!#{i}"), ReadError::Format(e.to_string())),
                 };
                 if !emit(doc) {
                     return false;
@@ -152,18 +162,17 @@ pub(super) fn read_archive(
 /// cut short (a truncated download) has lost it, and a reader looking for
 /// it backwards would find the one of a zip stored inside and read that
 /// one's members instead.
-fn zip_ends_whole(file: &File) -> Result<(), String> {
+fn zip_ends_whole(file: &File) -> Result<(), ReadError> {
     use std::io::{Seek, SeekFrom};
     const EOCD: &[u8] = b"PK\x05\x06";
     // The record is 22 bytes and a comment of at most 65,535.
-    let len = file.metadata().map_err(|e| e.to_string())?.len();
+    let len = file.metadata()?.len();
     let tail_len = len.min(22 + 65_535);
     let mut tail = Vec::with_capacity(tail_len as usize);
     let mut f = file;
     f.seek(SeekFrom::Start(len - tail_len))
         .and_then(|_| f.take(tail_len).read_to_end(&mut tail))
-        .and_then(|_| f.seek(SeekFrom::Start(0)))
-        .map_err(|e| e.to_string())?;
+        .and_then(|_| f.seek(SeekFrom::Start(0)))?;
     let ends_here = memchr::memmem::rfind_iter(&tail, EOCD).any(|at| {
         tail.get(at + 20..at + 22)
             .is_some_and(|c| at + 22 + usize::from(u16::from_le_bytes([c[0], c[1]])) == tail.len())
@@ -171,7 +180,9 @@ fn zip_ends_whole(file: &File) -> Result<(), String> {
     if ends_here {
         Ok(())
     } else {
-        Err("not a whole zip archive: it does not end with its central directory (cut short? a truncated download)".into())
+        Err(ReadError::Format(
+            "not a whole zip archive: it does not end with its central directory (cut short? a truncated download)".into(),
+        ))
     }
 }
 
@@ -187,7 +198,7 @@ fn read_tar(
         Err(e) => {
             return emit(failed(
                 archive.to_string(),
-                format!("not a readable tar archive: {e}"),
+                ReadError::Format(format!("not a readable tar archive: {e}")),
             ));
         }
     };
@@ -206,16 +217,18 @@ fn read_tar(
                 let declared = e.header().size().unwrap_or(0);
                 let content = match budget.read(&mut e) {
                     // The archive ended inside this entry.
-                    Ok(bytes) if (bytes.len() as u64) < declared => Content::Failed(format!(
-                        "tar entry cut short: {} of {declared} bytes",
-                        bytes.len()
-                    )),
+                    Ok(bytes) if (bytes.len() as u64) < declared => {
+                        Content::Failed(ReadError::Format(format!(
+                            "tar entry cut short: {} of {declared} bytes",
+                            bytes.len()
+                        )))
+                    }
                     Ok(bytes) => Content::Read {
                         disk_bytes: bytes.len() as u64,
                         bytes,
                     },
-                    Err(Ok(why)) => Content::Failed(why),
-                    Err(Err(why)) => return emit(failed(name, why)),
+                    Err(Taken::Entry(why)) => Content::Failed(why),
+                    Err(Taken::Spent(why)) => return emit(failed(name, why)),
                 };
                 Document { name, content }
             }
@@ -224,7 +237,7 @@ fn read_tar(
             Err(e) => {
                 return emit(failed(
                     archive.to_string(),
-                    format!("tar archive broken: {e}"),
+                    ReadError::Format(format!("tar archive broken: {e}")),
                 ));
             }
         };

@@ -8,7 +8,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use globset::{Glob, GlobSet, GlobSetBuilder};
 
-use super::limits::{Limits, open_path, read_capped, special_kind};
+use super::limits::{Limits, ReadError, open_path, read_capped, special_kind};
 
 /// What to read.
 #[derive(Debug, Clone)]
@@ -108,10 +108,27 @@ pub(super) enum Content {
     /// bytes it stands for.
     Text { text: String, disk_bytes: u64 },
     /// Could not be read, and why.
-    Failed(String),
+    Failed(ReadError),
     /// Not a document (a FIFO or a device inside a directory): passed
     /// over with a warning.
-    Skipped(String),
+    Skipped(&'static str),
+}
+
+/// Why a document has no bytes: it could not be read, or it is no
+/// document (a FIFO in a directory walked) and is passed over.
+#[derive(Debug)]
+pub(super) enum Unread {
+    Failed(ReadError),
+    Skipped(&'static str),
+}
+
+impl std::fmt::Display for Unread {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Unread::Failed(e) => write!(f, "{e}"),
+            Unread::Skipped(kind) => write!(f, "not a regular file ({kind}): skipped"),
+        }
+    }
 }
 
 /// A document's bytes, or, for a long file, the file to read a piece at a
@@ -125,22 +142,23 @@ pub(super) enum Body {
 impl Content {
     /// The bytes (or why there are none) and the input bytes they stand for
     /// (a long file's are counted piece by piece).
-    pub(super) fn load(self, limits: &Limits, piece: usize) -> (Result<Body, String>, u64) {
+    pub(super) fn load(self, limits: &Limits, piece: usize) -> (Result<Body, Unread>, u64) {
         match self {
             Content::Read { bytes, disk_bytes } => (Ok(Body::Whole(bytes)), disk_bytes),
             Content::Text { text, disk_bytes } => (Ok(Body::Text(text)), disk_bytes),
             Content::File(path) => match open_path(&path, limits) {
                 Ok((file, Some(len))) if len > piece as u64 => (Ok(Body::Long(file)), 0),
-                Ok((file, _)) => match read_capped(file, limits.max_file_size, "--max-file-size") {
+                Ok((file, _)) => match read_capped(file, limits.max_file_size) {
                     Ok(bytes) => {
                         let n = bytes.len() as u64;
                         (Ok(Body::Whole(bytes)), n)
                     }
-                    Err(e) => (Err(e), 0),
+                    Err(e) => (Err(Unread::Failed(e)), 0),
                 },
-                Err(e) => (Err(e), 0),
+                Err(e) => (Err(Unread::Failed(e)), 0),
             },
-            Content::Failed(why) | Content::Skipped(why) => (Err(why), 0),
+            Content::Failed(why) => (Err(Unread::Failed(why)), 0),
+            Content::Skipped(kind) => (Err(Unread::Skipped(kind)), 0),
         }
     }
 }
@@ -151,7 +169,7 @@ pub(super) enum Walked {
     /// A FIFO, a device or a socket: not a document.
     Special(PathBuf, &'static str),
     /// A walk error (a loop, a directory that cannot be listed): path, why.
-    Failed(String, String),
+    Failed(String, ReadError),
 }
 
 /// Files under a directory in name order.
@@ -167,13 +185,13 @@ pub(super) fn walk(dir: &Path) -> impl Iterator<Item = Walked> + use<> {
             Err(e) => Some(Walked::Failed(
                 e.path()
                     .map_or_else(|| top.clone(), |p| p.display().to_string()),
-                e.to_string(),
+                ReadError::Io(e.to_string()),
             )),
         })
 }
 
 /// A document that could not be read, and why.
-pub(super) fn failed(name: String, why: String) -> Document {
+pub(super) fn failed(name: String, why: ReadError) -> Document {
     Document {
         name,
         content: Content::Failed(why),

@@ -26,20 +26,52 @@ impl Default for Limits {
     }
 }
 
+/// Why an input could not be read. Each says what was found and the
+/// limit or the reason, for the user, through `Display`.
+#[derive(Debug, thiserror::Error)]
+pub enum ReadError {
+    /// A file whose size is known before it is read.
+    #[error("{size} bytes: larger than --max-file-size ({limit} bytes)")]
+    TooLarge { size: u64, limit: u64 },
+    /// More than the limit came while reading (stdin, a FIFO, an archive
+    /// member, a JSON line).
+    #[error("larger than --max-file-size ({limit} bytes)")]
+    OverLimit { limit: u64 },
+    /// A JSON line longer than the limit, passed over unread.
+    #[error(
+        "a line of {seen} bytes or more: larger than --max-file-size ({limit} bytes); passed over"
+    )]
+    LongLine { seen: u64, limit: u64 },
+    /// An archive that gave all its budget (a zip bomb?).
+    #[error("expands past {ratio}x its size (--max-archive-ratio): a zip bomb? reading stopped")]
+    ArchiveSpent { ratio: u64 },
+    /// A device, a socket … named as input.
+    #[error("not a regular file ({0})")]
+    NotAFile(&'static str),
+    /// What the system said.
+    #[error("{0}")]
+    Io(String),
+    /// What a reader of a format said (a broken archive, a cut entry, a
+    /// line that is no document).
+    #[error("{0}")]
+    Format(String),
+}
+
+impl From<io::Error> for ReadError {
+    fn from(e: io::Error) -> ReadError {
+        ReadError::Io(e.to_string())
+    }
+}
+
 /// Read at most `limit` bytes; more is an error that says so.
-pub(super) fn read_capped(
-    mut reader: impl Read,
-    limit: u64,
-    what: &str,
-) -> Result<Vec<u8>, String> {
+pub(super) fn read_capped(mut reader: impl Read, limit: u64) -> Result<Vec<u8>, ReadError> {
     let mut buf = Vec::new();
     reader
         .by_ref()
         .take(limit.saturating_add(1))
-        .read_to_end(&mut buf)
-        .map_err(|e| e.to_string())?;
+        .read_to_end(&mut buf)?;
     if buf.len() as u64 > limit {
-        return Err(format!("larger than {what} ({limit} bytes)"));
+        return Err(ReadError::OverLimit { limit });
     }
     Ok(buf)
 }
@@ -47,24 +79,22 @@ pub(super) fn read_capped(
 /// A file named as input, open, and its length if it is a regular file. A
 /// FIFO is read as it comes (`<(command)`), but one with no writer is
 /// empty, not a hang.
-pub(super) fn open_path(path: &Path, limits: &Limits) -> Result<(File, Option<u64>), String> {
-    let meta = std::fs::metadata(path).map_err(|e| e.to_string())?;
+pub(super) fn open_path(path: &Path, limits: &Limits) -> Result<(File, Option<u64>), ReadError> {
+    let meta = std::fs::metadata(path)?;
     let kind = special_kind(&meta.file_type());
-    if kind.is_some_and(|k| k != "FIFO") {
-        return Err(format!("not a regular file ({})", kind.unwrap_or_default()));
+    if let Some(kind) = kind.filter(|&k| k != "FIFO") {
+        return Err(ReadError::NotAFile(kind));
     }
     if meta.len() > limits.max_file_size {
-        return Err(format!(
-            "{} bytes: larger than --max-file-size ({} bytes)",
-            meta.len(),
-            limits.max_file_size
-        ));
+        return Err(ReadError::TooLarge {
+            size: meta.len(),
+            limit: limits.max_file_size,
+        });
     }
-    match kind {
-        Some(_) => open_fifo(path).map(|f| (f, None)),
-        None => File::open(path).map(|f| (f, Some(meta.len()))),
-    }
-    .map_err(|e| e.to_string())
+    Ok(match kind {
+        Some(_) => open_fifo(path).map(|f| (f, None))?,
+        None => File::open(path).map(|f| (f, Some(meta.len())))?,
+    })
 }
 
 /// What kind of special file this is, or `None` for a regular file or a

@@ -9,7 +9,7 @@ use std::sync::mpsc::{Receiver, SyncSender};
 
 use super::archive::{archive_kind, read_archive};
 use super::input::{Content, Document, Filter, Input, Walked, failed, read_file, walk};
-use super::limits::{Limits, open_path, read_capped};
+use super::limits::{Limits, ReadError, open_path, read_capped};
 use super::options::Options;
 
 /// The reader: every document in order, each sent once a slot is free
@@ -72,7 +72,7 @@ pub(super) fn read_all(
                     Walked::File(_) => true,
                     Walked::Special(f, kind) => emit(Document {
                         name: f.display().to_string(),
-                        content: Content::Skipped(format!("not a regular file ({kind}): skipped")),
+                        content: Content::Skipped(kind),
                     }),
                     Walked::Failed(name, why) => emit(failed(name, why)),
                 }),
@@ -88,11 +88,7 @@ pub(super) fn read_all(
         let go_on = match input {
             Input::Stdin => emit(Document {
                 name: "-".into(),
-                content: match read_capped(
-                    io::stdin().lock(),
-                    limits.max_file_size,
-                    "--max-file-size",
-                ) {
+                content: match read_capped(io::stdin().lock(), limits.max_file_size) {
                     Ok(bytes) => Content::Read {
                         disk_bytes: bytes.len() as u64,
                         bytes,
@@ -111,7 +107,7 @@ pub(super) fn read_all(
                 Walked::File(_) => true,
                 Walked::Special(f, kind) => emit(Document {
                     name: f.display().to_string(),
-                    content: Content::Skipped(format!("not a regular file ({kind}): skipped")),
+                    content: Content::Skipped(kind),
                 }),
                 Walked::Failed(name, why) => emit(failed(name, why)),
             }),
@@ -158,14 +154,14 @@ fn read_jsonl(
     let mut buf = Vec::new();
     for line_no in 1.. {
         buf.clear();
-        let at = |why: String| failed(format!("{input}:{line_no}"), why);
+        let at = |why: ReadError| failed(format!("{input}:{line_no}"), why);
         let doc = match next_line(&mut reader, limits.max_file_size, &mut buf) {
             Ok(None) => return true,
-            Ok(Some(Err(len))) => at(format!(
-                "a line of {len} bytes or more: larger than --max-file-size ({} bytes); passed over",
-                limits.max_file_size
-            )),
-            Err(e) => return emit(at(format!("cannot be read: {e}"))),
+            Ok(Some(Err(seen))) => at(ReadError::LongLine {
+                seen,
+                limit: limits.max_file_size,
+            }),
+            Err(e) => return emit(at(ReadError::Io(format!("cannot be read: {e}")))),
             Ok(Some(Ok(()))) if buf.iter().all(u8::is_ascii_whitespace) => continue,
             Ok(Some(Ok(()))) => match serde_json::from_slice::<Piped>(&buf) {
                 Ok(d) => Document {
@@ -175,7 +171,9 @@ fn read_jsonl(
                         text: d.text,
                     },
                 },
-                Err(e) => at(format!("expected {{\"doc\": …, \"text\": …}} ({e})")),
+                Err(e) => at(ReadError::Format(format!(
+                    "expected {{\"doc\": …, \"text\": …}} ({e})"
+                ))),
             },
         };
         if !emit(doc) {

@@ -123,8 +123,8 @@ pub fn run<T: Send>(
                         let result = match bytes {
                             Ok(Ok(bytes)) => engine.process_with(&doc.name, &bytes, &given),
                             Ok(Err(text)) => Ok(engine.extract_with(&doc.name, &text, &given)),
-                            Err(why) if skipped => Err(error(Code::Skipped, why)),
-                            Err(why) => Err(error(Code::Unreadable, why)),
+                            Err(why) if skipped => Err(error(Code::Skipped, why.to_string())),
+                            Err(why) => Err(error(Code::Unreadable, why.to_string())),
                         };
                         match result {
                             Ok(mut x) => {

@@ -1,84 +1,45 @@
 //! The link stage: the rule pack's vocabulary meets the grammar's tokens.
 //!
 //! For each line that names an indicator, the grammar gives sentences,
-//! clauses and figures; this stage decides, one module per decision:
-//! which name each figure is about (`names`), whether the figure is about
-//! that name at all (`context`), its metric and sign (`metric`), bound
-//! (`bound`), tier (`tier`), year and period (`time`) and kind (`kind`),
-//! then builds the record with its provenance (`emit`). Tables flattened
-//! into lines are read row by row under their header (`table`).
+//! clauses and figures, read once into a sentence index (`index`); then
+//! each decision is a module of its own over that index: which name each
+//! figure is about (`names`), whether the figure is about that name at all
+//! (`whose`), its metric and sign (`metric`), bound (`bound`), tier
+//! (`tier`), year and period (`time`) and kind (`kind`); `emit` puts them
+//! together into a record with its provenance, and says why (`trace`).
+//! Tables flattened into lines are read row by row under their header
+//! (`table`). This file is the walk through a document's lines.
 
 mod bound;
-mod context;
+mod doc;
 mod emit;
+mod index;
 mod kind;
 mod metric;
 mod names;
-mod sentence;
+mod part;
 mod table;
 mod tier;
 mod time;
+mod trace;
+mod whose;
 pub mod words;
 
+pub use doc::DocContext;
 pub use emit::TEXT_WINDOW;
+pub use part::Resume;
+pub use trace::{BoundWhy, KindWhy, MetricWhy, NameWhy, Sharing, TierWhy, Why, YearWhy};
 
 use crate::link::words::{AliasHit, CueHit, Hits};
 use crate::model::{Code, Severity};
-use crate::normalise::Normalised;
-use crate::outline::Heading;
 use crate::parse::{self, Token, TokenKind};
 use crate::record::{Diagnostic, Indicator};
 use crate::rules::RulePack;
-use sentence::{Before, Range, Sentence, hits_in};
+use emit::At;
+use index::{Range, Sentence, hits_in};
+use part::{Frame, ReportTime};
 use table::Table;
-use time::{Frame, State, TimeState};
-
-/// Everything a document-level pass needs.
-pub struct DocContext<'a> {
-    pub pack: &'a RulePack,
-    pub doc: &'a str,
-    /// What the document says about itself: its year above all.
-    pub document: &'a crate::document::Document,
-    pub original: &'a str,
-    pub norm: &'a Normalised<'a>,
-    pub headings: &'a [Heading],
-    pub lines: &'a crate::text::LineIndex,
-    /// When set, why each record came out as it did (`zhibiao explain`).
-    pub why: Option<&'a std::cell::RefCell<Vec<Why>>>,
-    /// A later piece of a long document: from this offset of the
-    /// original text on, the walk goes on from where the piece before
-    /// ended (see [`crate::chunk`]).
-    pub resume: Option<(usize, Resume)>,
-}
-
-/// Where the walk through a text ended: the part of the report it was in
-/// (reviewing or planning), for the next piece of a long document.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct Resume {
-    frame: Option<Frame>,
-    span: Option<time::Span>,
-}
-
-/// Why a record came out as it did, decision by decision.
-#[derive(Debug, Clone, Default)]
-pub struct Why {
-    pub name: String,
-    pub metric: String,
-    pub kind: String,
-    pub year: String,
-    pub bound: String,
-    pub tier: String,
-}
-
-/// Where the walk through a document stands, as a sentence's figures see it.
-#[derive(Clone, Copy)]
-struct At<'a> {
-    cx: &'a DocContext<'a>,
-    state: &'a State,
-    headings: &'a time::HeadingTime,
-    /// The line the sentence starts on.
-    line_no: usize,
-}
+use time::{Before, SentenceTime, State, TimeState};
 
 /// Run the link stage over a whole document.
 pub fn link(
@@ -91,7 +52,7 @@ pub fn link(
     let text = cx.norm.text.as_str();
     let d = cx.document;
     let mut state = State {
-        time: time::ReportTime {
+        time: ReportTime {
             plan_year: d.plan_year(),
             review_year: d.review_year(),
             this_year: d.this_year(),
@@ -171,7 +132,7 @@ pub fn link(
             line_start = line_end + 1;
             continue;
         };
-        let aliases = context::without_excluded(pack, &tokens, aliases, &cues);
+        let aliases = whose::without_excluded(pack, &tokens, aliases, &cues);
         let mut paragraph = TimeState {
             span: state.span,
             ..TimeState::default()
@@ -187,7 +148,6 @@ pub fn link(
             };
             let sentence = Sentence::new(
                 pack,
-                &before,
                 line,
                 line_start,
                 range,
@@ -195,6 +155,7 @@ pub fn link(
                 hits_in(&aliases, |a| a.start, range.0, range.1),
                 hits_in(&cues, |c| c.start, range.0, range.1),
             );
+            let clock = SentenceTime::new(pack, &sentence, &before);
             // A plan statement (2025年主要预期目标是…) frames its own figures too.
             state.open_plan(pack, &sentence);
             if !sentence.plain {
@@ -205,17 +166,18 @@ pub fn link(
                     cx,
                     state: &state,
                     headings: &headings,
+                    clock: &clock,
                     line_no,
                 };
-                let lists = sentence.name_lists(pack);
-                for linked in sentence.link(pack, &lists) {
-                    sentence.emit(&at, &lists, &linked, out);
+                let lists = names::name_lists(&sentence, pack);
+                for linked in names::link(&sentence, pack, &lists) {
+                    emit::emit(&sentence, &at, &lists, &linked, out);
                 }
             }
-            paragraph = sentence.paragraph_time(pack, state.time.this_year, paragraph);
+            paragraph = clock.paragraph_time(pack, &sentence, state.time.this_year, paragraph);
             // A paragraph that opens with a span, or with a year, says what
             // the paragraphs after it are about.
-            if first && let Some(span) = sentence.opening_span(state.time.review_year) {
+            if first && let Some(span) = clock.opening_span(&sentence, state.time.review_year) {
                 state.span = span;
                 paragraph.span = span;
             }
@@ -264,17 +226,9 @@ fn paragraph_opening(
         opens_paragraph: true,
         time: &TimeState::default(),
     };
-    let sentence = Sentence::new(
-        pack,
-        &before,
-        first,
-        0,
-        (0, first.len()),
-        &tokens,
-        &[],
-        &cues,
-    );
-    if let Some(span) = sentence.opening_span(state.time.review_year) {
+    let sentence = Sentence::new(pack, first, 0, (0, first.len()), &tokens, &[], &cues);
+    let clock = SentenceTime::new(pack, &sentence, &before);
+    if let Some(span) = clock.opening_span(&sentence, state.time.review_year) {
         state.span = span;
     }
 }

@@ -9,16 +9,16 @@
 //! bulletin's statistical year): tables of targets are rare enough to be
 //! read as prose.
 
-use super::emit::{quote, round};
+use super::doc::DocContext;
+use super::emit::{Decided, Source, quote, record};
 use super::metric::metric_of;
 use super::time::State;
-use super::{DocContext, Why};
+use super::trace::{BoundWhy, KindWhy, MetricWhy, NameWhy, TierWhy, Why, YearWhy};
 use crate::link::words::Place;
 use crate::model::{Bound, Kind, Period};
 use crate::parse::words::VerbClass;
 use crate::record::Indicator;
 use crate::rules::RulePack;
-use crate::text::Span;
 
 /// A column of figures: which cell of a row it is, what its figures are,
 /// and their unit when the header gives it.
@@ -227,42 +227,40 @@ impl Table {
             let (fs, fe) = cx.norm.original_span(base + s, base + e);
             if let Some(why) = cx.why {
                 why.borrow_mut().push(Why {
-                    name: format!(
-                        "`{}` ({}) in a table row",
-                        &cx.original[ls..le],
-                        target.rule
-                    ),
-                    metric: format!(
-                        "column {:?} of the table header, unit `{unit}`",
-                        column.verb
-                    ),
-                    kind: "a table: an outcome".into(),
-                    year: "a table: the year the report reviews".into(),
-                    bound: "a table: exact".into(),
-                    tier: "a table: none".into(),
+                    name: NameWhy::TableRow {
+                        label: cx.original[ls..le].to_string(),
+                        rule: target.rule.clone(),
+                    },
+                    metric: MetricWhy::Column {
+                        verb: column.verb,
+                        unit: unit.to_string(),
+                    },
+                    kind: KindWhy::Table,
+                    year: YearWhy::Table,
+                    bound: BoundWhy::Table,
+                    tier: TierWhy::Table,
                 });
             }
-            out.push(Indicator {
-                doc: cx.doc.to_string(),
-                indicator: indicator.clone(),
+            let decided = Decided {
+                indicator,
+                rule: &target.rule,
                 metric,
-                value: round(sign * value),
+                value: sign * value,
                 value_max: None,
-                unit: unit.to_string(),
-                value_base: None,
-                unit_base: None,
+                unit,
                 kind: Kind::Actual,
                 year: state.time.review_year,
                 period: Period::Year,
                 bound: Bound::Exact,
                 tier: None,
-                label: cx.original[ls..le].to_string(),
+            };
+            let from = Source {
+                label: (ls, le),
+                figure: (fs, fe),
                 line: cx.lines.line_of(fs),
-                span: Span(fs, fe),
-                section: state.section_path(cx),
                 text: quote(cx.original, row, (fs, fe)),
-                rule: target.rule.clone(),
-            });
+            };
+            out.push(record(cx, state, decided, from));
         }
         Some(())
     }

@@ -1,34 +1,42 @@
 //! Which year and period a figure is about: time words in its clause, or
 //! opening an earlier clause of its sentence or paragraph; then the
 //! headings it sits under; then the part of the report (review or plan).
+//! Reads the sentence index; nothing reads time back into it.
 
-use super::DocContext;
-use super::sentence::Sentence;
-use crate::link::words::{Role, SpanSide};
+use super::doc::DocContext;
+use super::index::Sentence;
+use super::part::{Frame, ReportTime, Span, span_of};
+use super::trace::YearWhy;
+use crate::link::words::Role;
 use crate::model::{Kind, Metric, Period};
 use crate::parse::{self, Token, TokenKind};
 use crate::rules::RulePack;
 
-/// Where in the report we are: whether the text now reviews the past or
-/// plans the future.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum Frame {
-    Unknown,
-    Past,
-    Future,
+/// What a sentence inherits from the text before it.
+pub(super) struct Before<'p> {
+    /// The year 今年 means.
+    pub(super) this_year: Option<i32>,
+    /// The year the report reviews.
+    pub(super) review_year: Option<i32>,
+    /// The sentence opens its paragraph.
+    pub(super) opens_paragraph: bool,
+    /// The time the paragraph's earlier sentences set.
+    pub(super) time: &'p TimeState,
 }
 
-/// The years a document's figures fall back on (see [`crate::document::Document`]).
-#[derive(Debug, Clone, Copy, Default)]
-pub(super) struct ReportTime {
-    /// The year its plan part is about.
-    pub(super) plan_year: Option<i32>,
-    /// The year its review part is about.
-    pub(super) review_year: Option<i32>,
-    /// The year 今年 means (去年 is the one before).
-    pub(super) this_year: Option<i32>,
-    /// A work report: it reviews the year before the one it plans.
-    pub(super) looks_back: bool,
+/// Whether a token is a word of time.
+fn is_time(t: &Token) -> bool {
+    matches!(
+        t.kind,
+        TokenKind::Year(_)
+            | TokenKind::Date(_)
+            | TokenKind::TimePrep
+            | TokenKind::RelYear(_)
+            | TokenKind::Period(_)
+            | TokenKind::PlanSpan(_)
+            | TokenKind::YearRange(..)
+            | TokenKind::YearCount(_)
+    )
 }
 
 /// The time a heading's title names: a year, a period, a five-year span
@@ -171,26 +179,6 @@ impl State {
     }
 }
 
-/// A five-year span a paragraph or a heading is about.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum Span {
-    /// The five years the report reviews (这五年，五年来).
-    Past,
-    /// The five years it plans (今后五年).
-    Ahead,
-    /// A plan period, by its last year (“十四五”时期).
-    Plan(i32),
-}
-
-/// The span a span word names.
-pub(super) fn span_of(roles: &[Role]) -> Option<Span> {
-    roles.iter().find_map(|r| match r {
-        Role::SpanWord(SpanSide::Past) => Some(Span::Past),
-        Role::SpanWord(SpanSide::Ahead) => Some(Span::Ahead),
-        _ => None,
-    })
-}
-
 /// Time that earlier sentences of a paragraph set for the later ones: a
 /// year or period that opened one of their clauses (…,2023年上半年,…), a
 /// five-year span opened (这五年，…).
@@ -249,9 +237,197 @@ impl TimeState {
     }
 }
 
+/// The time as of each clause of a sentence: the paragraph's, then what
+/// time words that open a clause set; which tokens open their clause; and
+/// the five-year span a clause opens (这五年，…, “十四五”时期是…).
+pub(super) struct SentenceTime {
+    /// For each token: whether it opens its clause (only time words and
+    /// punctuation before it there, so it sets the time of what follows).
+    opening: Vec<bool>,
+    /// For each clause: the five-year span a word opening it opens.
+    openers: Vec<Option<Span>>,
+    /// Time as of each clause's start.
+    pub(super) clause_time: Vec<TimeState>,
+}
+
+impl SentenceTime {
+    pub(super) fn new(pack: &RulePack, s: &Sentence<'_>, at: &Before<'_>) -> SentenceTime {
+        let date_year = at.this_year;
+        let paragraph = at.time;
+        let tokens = s.tokens;
+        let range = s.range;
+        let mut clock = SentenceTime {
+            opening: Vec::new(),
+            openers: Vec::new(),
+            clause_time: Vec::new(),
+        };
+        if s.plain {
+            clock.clause_time.push(paragraph.clone());
+            clock.openers.push(None);
+            return clock;
+        }
+        // Which tokens open their clause: a running flag, reset at each
+        // clause start, that holds while only time words have come.
+        let mut opening = Vec::with_capacity(tokens.len());
+        let mut clause = usize::MAX;
+        let mut only_time = true;
+        for t in tokens {
+            let c = s.clause_index(t.start);
+            if c != clause {
+                (clause, only_time) = (c, true);
+            }
+            let at = s.clauses[c];
+            opening.push(only_time && t.start >= at && s.residual(at, t.start) == 0);
+            only_time &= matches!(
+                t.kind,
+                TokenKind::Year(_)
+                    | TokenKind::Date(_)
+                    | TokenKind::TimePrep
+                    | TokenKind::RelYear(_)
+            );
+        }
+        clock.opening = opening;
+        // A span word opening a clause (这五年，…), or a plan (“十四五”时期是…),
+        // opens a span.
+        clock.openers = (0..s.clauses.len())
+            .map(|k| {
+                let at = s.clauses[k];
+                let end = s.clauses.get(k + 1).copied().unwrap_or(range.1);
+                let plan = s.tokens_in(at, end).iter().enumerate().find_map(|(i, t)| {
+                    let i = i + tokens.partition_point(|x| x.start < at);
+                    match t.kind {
+                        TokenKind::PlanSpan(e) if clock.opening[i] => Some(Span::Plan(e)),
+                        _ => None,
+                    }
+                });
+                plan.or_else(|| {
+                    s.cues_in(at, end).iter().find_map(|c| {
+                        let roles = pack.lexicon.roles(c);
+                        (roles.iter().any(|r| matches!(r, Role::SpanWord(_)))
+                            && s.residual(at, c.start) == 0
+                            && s.tokens_in(at, c.start).iter().all(is_time))
+                        .then(|| span_of(roles))
+                        .flatten()
+                    })
+                })
+            })
+            .collect();
+        // Time as of each clause start: the paragraph's, then the time words
+        // that open a clause of this sentence. A paragraph that opens with a
+        // year is about that year, not a span the paragraphs before opened.
+        let mut time = paragraph.clone();
+        if at.opens_paragraph && clock.ends_span(s, at.review_year) {
+            time.span = None;
+        }
+        let mut next_clause = 0;
+        let enter = |clock: &mut SentenceTime, time: &mut TimeState, k: usize| {
+            if let Some(span) = clock.openers[k] {
+                time.open(span);
+            }
+            clock.clause_time.push(time.clone());
+        };
+        for (i, t) in tokens.iter().enumerate() {
+            while next_clause < s.clauses.len() && s.clauses[next_clause] <= t.start {
+                enter(&mut clock, &mut time, next_clause);
+                next_clause += 1;
+            }
+            if clock.sets_time(pack, s, i) {
+                time.take(pack, date_year, t, true);
+            }
+        }
+        while next_clause < s.clauses.len() {
+            enter(&mut clock, &mut time, next_clause);
+            next_clause += 1;
+        }
+        clock
+    }
+
+    /// What the sentence, opening a paragraph, says of the span the
+    /// paragraphs after it are about: `Some(Some(span))` it opens one
+    /// (这五年，… / “十四五”时期是…); `Some(None)` a year or a period opens
+    /// it, and no span goes on; `None` it says nothing of time.
+    pub(super) fn opening_span(
+        &self,
+        s: &Sentence<'_>,
+        review_year: Option<i32>,
+    ) -> Option<Option<Span>> {
+        if s.plain {
+            return None;
+        }
+        if let Some(span) = self.openers.first().copied().flatten() {
+            return Some(Some(span));
+        }
+        self.ends_span(s, review_year).then_some(None)
+    }
+
+    /// Whether the sentence, opening a paragraph, makes it about one year:
+    /// a year in its first clause, the year reviewed anywhere in it
+    /// (各位代表，刚刚过去的2025年，…), or a period or a count of years opening
+    /// it (一年来，).
+    fn ends_span(&self, s: &Sentence<'_>, review_year: Option<i32>) -> bool {
+        if s.plain {
+            return false;
+        }
+        let first_clause = s.clauses.get(1).copied().unwrap_or(s.range.1);
+        s.tokens.iter().enumerate().any(|(i, t)| match t.kind {
+            TokenKind::Year(y) => t.start < first_clause || Some(y) == review_year,
+            TokenKind::Date(_) => t.start < first_clause,
+            TokenKind::Period(_) | TokenKind::RelYear(_) | TokenKind::YearCount(1..=4) => {
+                self.opening[i] && t.start < first_clause
+            }
+            _ => false,
+        })
+    }
+
+    /// Whether the clause `k` holds time words alone (上半年，/ 这五年，/
+    /// “十四五”时期，): the time it sets reaches the sentences after it.
+    fn time_only(&self, s: &Sentence<'_>, k: usize) -> bool {
+        let at = s.clauses[k];
+        let end = s.clause_end(k);
+        let tokens = s.tokens_in(at, end);
+        (self.openers[k].is_some() || tokens.iter().any(is_time))
+            && s.residual(at, end) == 0
+            && tokens.iter().all(|t| {
+                is_time(t) || matches!(t.kind, TokenKind::ClauseSep | TokenKind::Terminator)
+            })
+    }
+
+    /// Whether token `i` opens its clause and is no base of a comparison
+    /// (比2022年), so that it sets the time of what follows it.
+    fn sets_time(&self, pack: &RulePack, s: &Sentence<'_>, i: usize) -> bool {
+        let t = &s.tokens[i];
+        self.opening[i] && !s.after_comparison(pack, s.clause_start(t.start), t.start)
+    }
+
+    /// The paragraph's time after this sentence: what its clauses of time
+    /// words alone set (上半年，…。规上工业增加值增长3%。: the second
+    /// sentence is of the first half too), until another resets it. A time
+    /// word that is part of a clause (今年一季度完成…) stays in its sentence.
+    pub(super) fn paragraph_time(
+        &self,
+        pack: &RulePack,
+        s: &Sentence<'_>,
+        date_year: Option<i32>,
+        mut time: TimeState,
+    ) -> TimeState {
+        if !s.plain {
+            for k in (0..s.clauses.len()).filter(|&k| self.time_only(s, k)) {
+                if let Some(span) = self.openers[k] {
+                    time.open(span);
+                }
+                for t in s.tokens_in(s.clauses[k], s.clause_end(k)) {
+                    time.take(pack, date_year, t, false);
+                }
+            }
+        }
+        time.five_year = false;
+        time
+    }
+}
+
 /// A figure's time, and why.
 pub(super) struct Time {
-    pub(super) why: String,
+    pub(super) why: YearWhy,
     pub(super) year: Option<i32>,
     /// The year the text itself gives (not inferred from the report's frame).
     pub(super) explicit_year: Option<i32>,
@@ -278,112 +454,105 @@ pub(super) struct Time {
     pub(super) years_over: Option<i32>,
 }
 
-impl Sentence<'_> {
-    /// Year and period of a figure at `pos`: time words in its clause, or
-    /// opening an earlier clause of the sentence or of the paragraph; then
-    /// the headings; then the part of the report. `flow`: the figure is a
-    /// change over a span (a growth, a change), not an amount at its end.
-    pub(super) fn time_of(
-        &self,
-        pack: &RulePack,
-        state: &State,
-        headings: &HeadingTime,
-        pos: usize,
-        flow: bool,
-    ) -> Time {
-        let this_year = state.time.this_year;
-        let ci = self.clause_index(pos);
-        let clause = self.clauses[ci];
-        let mut time = self.clause_time[ci].clone();
-        let mut in_clause = TimeState::default();
-        let mut base = None;
-        let mut count = None;
-        for t in self.tokens_in(clause, pos).iter().filter(|t| t.end <= pos) {
-            match &t.kind {
-                // The time words before an earlier figure of the clause are
-                // that figure's (从上半年5.5%降到5.3%).
-                TokenKind::Figure(_) => {
-                    time = self.clause_time[ci].clone();
-                    in_clause = TimeState::default();
-                    (base, count) = (None, None);
-                }
-                TokenKind::YearCount(n) => count = Some(*n as i32),
-                TokenKind::Year(y) if self.after_comparison(pack, clause, t.start) => {
-                    base = Some(*y)
-                }
-                _ if !self.after_comparison(pack, clause, t.start) => {
-                    time.take(pack, this_year, t, true);
-                    in_clause.take(pack, this_year, t, true);
-                }
-                _ => {}
+/// Year and period of a figure at `pos`: time words in its clause, or
+/// opening an earlier clause of the sentence or of the paragraph; then
+/// the headings; then the part of the report. `flow`: the figure is a
+/// change over a span (a growth, a change), not an amount at its end.
+pub(super) fn time_of(
+    pack: &RulePack,
+    s: &Sentence<'_>,
+    clock: &SentenceTime,
+    state: &State,
+    headings: &HeadingTime,
+    pos: usize,
+    flow: bool,
+) -> Time {
+    let this_year = state.time.this_year;
+    let ci = s.clause_index(pos);
+    let clause = s.clauses[ci];
+    let mut time = clock.clause_time[ci].clone();
+    let mut in_clause = TimeState::default();
+    let mut base = None;
+    let mut count = None;
+    for t in s.tokens_in(clause, pos).iter().filter(|t| t.end <= pos) {
+        match &t.kind {
+            // The time words before an earlier figure of the clause are
+            // that figure's (从上半年5.5%降到5.3%).
+            TokenKind::Figure(_) => {
+                time = clock.clause_time[ci].clone();
+                in_clause = TimeState::default();
+                (base, count) = (None, None);
             }
+            TokenKind::YearCount(n) => count = Some(*n as i32),
+            TokenKind::Year(y) if s.after_comparison(pack, clause, t.start) => base = Some(*y),
+            _ if !s.after_comparison(pack, clause, t.start) => {
+                time.take(pack, this_year, t, true);
+                in_clause.take(pack, this_year, t, true);
+            }
+            _ => {}
         }
-        // A five-year word: anywhere in the sentence for a change over it
-        // (年均增长); only in the figure's own clause for an amount
-        // (五年累计完成投资…, but not a rate reached at its end).
-        let cue_from = |from: usize, role: Role| {
-            self.cues_in(from, pos)
-                .iter()
-                .any(|c| c.end <= pos && pack.lexicon.roles(c).contains(&role))
-        };
-        // A five-year word before an earlier figure of the clause is that
-        // figure's (五年新增43.04万家、达到79.1万家).
-        let after_figure = self
-            .tokens_in(clause, pos)
+    }
+    // A five-year word: anywhere in the sentence for a change over it
+    // (年均增长); only in the figure's own clause for an amount
+    // (五年累计完成投资…, but not a rate reached at its end).
+    let cue_from = |from: usize, role: Role| {
+        s.cues_in(from, pos)
             .iter()
-            .rfind(|t| t.end <= pos && matches!(t.kind, TokenKind::Figure(_)))
-            .map_or(clause, |t| t.end);
-        let reach = if flow { self.range.0 } else { after_figure };
-        let five_year = if flow {
-            time.five_year || cue_from(reach, Role::FiveYear)
-        } else {
-            in_clause.five_year || cue_from(reach, Role::FiveYear)
-        };
-        let over_span = cue_from(reach, Role::OverSpan);
-        let (h_year, h_period, h_span) = state.heading_time(headings);
-        let span = time.span.or(h_span);
-        let span_year = span.and_then(|s| match s {
-            Span::Past => state.time.review_year,
-            Span::Ahead => state.time.plan_year.map(|y| y + 4),
-            Span::Plan(e) => Some(e),
-        });
-        let why = match (time.year, span_year, h_year, state.time.plan_year) {
-            (Some(_), ..) => "a year in the sentence or opening a clause of its paragraph",
-            (None, Some(_), ..) => "the five-year span its paragraph or heading is about",
-            (None, None, Some(_), _) => "the year in the enclosing heading",
-            (None, None, None, Some(_)) if state.frame == Frame::Future => {
-                "the report's plan year (plan part of the report)"
-            }
-            (None, None, None, Some(_)) => {
-                "the year the report reviews (review part of the report)"
-            }
-            (None, None, None, None) => "no year in the text and none inferable",
-        };
-        let explicit_year = time.year.or(span_year).or(h_year);
-        let frame_year = if state.frame == Frame::Future {
-            state.time.plan_year
-        } else {
-            state.time.review_year
-        };
-        let year = explicit_year.or(frame_year);
-        let dated = self.tokens_in(self.range.0, self.range.1).iter().any(|t| {
-            matches!(t.kind, TokenKind::Year(_) | TokenKind::Date(_))
-                && !self.after_comparison(pack, self.clause_start(t.start), t.start)
-        });
-        Time {
-            why: why.to_string(),
-            year,
-            explicit_year,
-            period: time.period.or(h_period.cloned()).unwrap_or_default(),
-            five_year,
-            over_span,
-            span: time.span,
-            heading_span: h_span,
-            dated,
-            stated: time.year.is_some(),
-            stated_in_clause: in_clause.year.is_some() || in_clause.period.is_some(),
-            years_over: base.zip(year).map(|(b, y)| y - b).or(count),
-        }
+            .any(|c| c.end <= pos && pack.lexicon.roles(c).contains(&role))
+    };
+    // A five-year word before an earlier figure of the clause is that
+    // figure's (五年新增43.04万家、达到79.1万家).
+    let after_figure = s
+        .tokens_in(clause, pos)
+        .iter()
+        .rfind(|t| t.end <= pos && matches!(t.kind, TokenKind::Figure(_)))
+        .map_or(clause, |t| t.end);
+    let reach = if flow { s.range.0 } else { after_figure };
+    let five_year = if flow {
+        time.five_year || cue_from(reach, Role::FiveYear)
+    } else {
+        in_clause.five_year || cue_from(reach, Role::FiveYear)
+    };
+    let over_span = cue_from(reach, Role::OverSpan);
+    let (h_year, h_period, h_span) = state.heading_time(headings);
+    let span = time.span.or(h_span);
+    let span_year = span.and_then(|s| match s {
+        Span::Past => state.time.review_year,
+        Span::Ahead => state.time.plan_year.map(|y| y + 4),
+        Span::Plan(e) => Some(e),
+    });
+    let why = match (time.year, span_year, h_year, state.time.plan_year) {
+        (Some(_), ..) => YearWhy::Stated,
+        (None, Some(_), ..) => YearWhy::Span,
+        (None, None, Some(_), _) => YearWhy::Heading,
+        (None, None, None, Some(_)) if state.frame == Frame::Future => YearWhy::PlanYear,
+        (None, None, None, Some(_)) => YearWhy::ReviewYear,
+        (None, None, None, None) => YearWhy::Unknown,
+    };
+    let explicit_year = time.year.or(span_year).or(h_year);
+    let frame_year = if state.frame == Frame::Future {
+        state.time.plan_year
+    } else {
+        state.time.review_year
+    };
+    let year = explicit_year.or(frame_year);
+    let dated = s.tokens_in(s.range.0, s.range.1).iter().any(|t| {
+        matches!(t.kind, TokenKind::Year(_) | TokenKind::Date(_))
+            && !s.after_comparison(pack, s.clause_start(t.start), t.start)
+    });
+    Time {
+        why,
+        year,
+        explicit_year,
+        period: time.period.or(h_period.cloned()).unwrap_or_default(),
+        five_year,
+        over_span,
+        span: time.span,
+        heading_span: h_span,
+        dated,
+        stated: time.year.is_some(),
+        stated_in_clause: in_clause.year.is_some() || in_clause.period.is_some(),
+        years_over: base.zip(year).map(|(b, y)| y - b).or(count),
     }
 }
 
@@ -465,5 +634,81 @@ impl Time {
         } else {
             five()
         }
+    }
+}
+
+/// GUIDELINES, `year` and `period`: the calendar year the figure is about;
+/// `year` unless the text scopes it (H1 上半年, Q1 一季度, Q1-Q3 前三季度),
+/// `5y` for 五年来 / 累计 / 年均 over a five-year span (year: the span's
+/// last year); other multi-year spans (两年平均, 比2019年 in a review of
+/// 2022) give no record.
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::link::index::fixture::{PACK, Read};
+
+    /// Year and period of the first figure, a growth, in a 2026 work report
+    /// (reviewing 2025) read in its review part.
+    fn time(text: &str) -> (Option<i32>, Option<Period>, YearWhy) {
+        let state = State {
+            time: ReportTime {
+                plan_year: Some(2026),
+                review_year: Some(2025),
+                this_year: Some(2026),
+                looks_back: true,
+            },
+            frame: Frame::Past,
+            span: None,
+            next_heading: 0,
+            stack: [None; 4],
+        };
+        let read = Read::new(text);
+        let s = read.sentence();
+        let paragraph = TimeState::default();
+        let before = Before {
+            this_year: Some(2026),
+            review_year: Some(2025),
+            opens_paragraph: true,
+            time: &paragraph,
+        };
+        let clock = SentenceTime::new(&PACK, &s, &before);
+        let (t, _) = read.figures()[0];
+        let time = time_of(&PACK, &s, &clock, &state, &Vec::new(), t.start, true);
+        let period = time.period(Metric::Growth, Kind::Actual, Held::default());
+        (time.year, period, time.why)
+    }
+
+    #[test]
+    fn a_year_and_a_part_of_it_named_before_the_figure() {
+        assert_eq!(
+            time("2023年上半年，地区生产总值增长5.5%。"),
+            (Some(2023), Some(Period::Part("H1".into())), YearWhy::Stated)
+        );
+        assert_eq!(
+            time("前三季度，地区生产总值增长5%。").1,
+            Some(Period::Part("Q1-Q3".into()))
+        );
+        // 去年 is a year before the report's own.
+        assert_eq!(time("去年地区生产总值增长5%。").0, Some(2025));
+    }
+
+    #[test]
+    fn no_time_word_falls_back_on_the_part_of_the_report() {
+        assert_eq!(
+            time("地区生产总值增长5.2%。"),
+            (Some(2025), Some(Period::Year), YearWhy::ReviewYear)
+        );
+    }
+
+    #[test]
+    fn five_years_are_5y_other_spans_no_record() {
+        // 比2020年增长 in a review of 2025: five years.
+        assert_eq!(
+            time("地区生产总值比2020年增长30%。").1,
+            Some(Period::FiveYears)
+        );
+        assert_eq!(time("地区生产总值年均增长6%。").1, Some(Period::FiveYears));
+        // 比2022年 in a review of 2025: three years, not gold.
+        assert_eq!(time("地区生产总值比2022年增长16%。").1, None);
     }
 }
