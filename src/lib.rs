@@ -1,12 +1,13 @@
 //! zhibiao (指标): indicator figures and outlines from Chinese government
 //! economic reports, each with the exact place it came from.
 //!
-//! The pipeline, one module per stage (see [`Extractor`]):
+//! The pipeline, one private module per stage (see [`Extractor`]):
 //! decode → normalise and clean → document and region → outline → parse
 //! (pest) and link (the rule pack's words to the grammar's figures) →
-//! records → output. Around it: the batch runner (many documents in
-//! parallel, in input order, memory flat), output sinks, and the tools
-//! built on the engine (eval, diff, panel, explain).
+//! records. Public: the engine and its records, the rule pack, the batch
+//! runner (many documents in parallel, in input order, memory flat),
+//! output sinks, and the tools built on the engine (eval, diff, panel,
+//! explain, rule examples).
 //!
 //! ```
 //! let engine = zhibiao::Extractor::builtin().unwrap();
@@ -16,34 +17,39 @@
 //! ```
 
 pub mod batch;
-pub mod chunk;
-pub mod clean;
 pub mod columnar;
-pub mod decode;
 pub mod diff;
-pub mod document;
 pub mod eval;
 pub mod examples;
 pub mod explain;
-pub mod link;
 pub mod meta;
-pub mod model;
-pub mod normalise;
-pub mod outline;
 pub mod output;
 pub mod panel;
-pub mod parse;
-pub mod pipeline;
-pub mod record;
-pub mod region;
 pub mod rules;
-pub mod text;
-pub mod unit;
 
+mod chunk;
+mod clean;
+mod decode;
+mod document;
+mod link;
+mod model;
+mod normalise;
+mod outline;
+mod parse;
+mod pipeline;
+mod record;
+mod region;
+mod text;
+mod unit;
+
+pub use decode::{DecodeError, Decoded, Reading, check_encoding, decode, reading_of};
 pub use document::{Document, Given};
+pub use link::words::{Hits, Lexicon};
+pub use link::{BoundWhy, KindWhy, MetricWhy, NameWhy, Resume, Sharing, TierWhy, Why, YearWhy};
 pub use model::{
     Bound, Code, DocType, Kind, Metric, Period, RegionLevel, Severity, Tier, YearSource,
 };
+pub use normalise::simplified;
 pub use pipeline::{Extraction, Extractor, prepare};
 pub use record::{Diagnostic, DocumentRecord, Indicator, Section};
 pub use rules::{RuleError, RuleErrors, RulePack, RuleSource};

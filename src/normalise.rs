@@ -392,6 +392,13 @@ static FLAGS: LazyLock<Vec<u8>> = LazyLock::new(|| {
         .collect()
 });
 
+/// A text as the rules read it: normalised (simplified characters,
+/// full-width forms folded, pinyin glosses and invisible characters
+/// dropped). What a rule word is compared as.
+pub fn simplified(text: &str) -> String {
+    Normalised::new(text).text
+}
+
 /// Build this module's table now (see [`crate::prepare`]).
 pub fn prepare() {
     LazyLock::force(&FLAGS);

@@ -29,7 +29,7 @@ pub struct Extraction {
     pub indicators: Vec<Indicator>,
     pub sections: Vec<Section>,
     pub diagnostics: Vec<Diagnostic>,
-    /// A later piece of a long document (see [`crate::chunk`]): `document`
+    /// A later piece of a long document (see `chunk`): `document`
     /// is the first piece's, already handed on with it.
     pub continues: bool,
     /// Where the walk through the text ended, for a next piece.

@@ -19,7 +19,7 @@ fn records(set: &str) -> (Vec<zhibiao::Indicator>, Vec<zhibiao::Section>) {
     for e in std::fs::read_dir(dir).unwrap() {
         let p = e.unwrap().path();
         let name = p.file_name().unwrap().to_string_lossy().to_string();
-        let text = zhibiao::decode::decode(&std::fs::read(&p).unwrap(), &name, None)
+        let text = zhibiao::decode(&std::fs::read(&p).unwrap(), &name, None)
             .unwrap()
             .text;
         let out = engine.extract(&name, &text);

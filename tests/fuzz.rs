@@ -346,8 +346,8 @@ fn run_case(engine: &Extractor, target: Target, bytes: &[u8]) -> Result<(), Stri
         }
         Target::Text | Target::Html => {
             let name = format!("case.{}", target.extension());
-            let _ = zhibiao::normalise::Normalised::new(&String::from_utf8_lossy(bytes));
-            let Ok(decoded) = zhibiao::decode::decode(bytes, &name, None) else {
+            let _ = zhibiao::simplified(&String::from_utf8_lossy(bytes));
+            let Ok(decoded) = zhibiao::decode(bytes, &name, None) else {
                 return Ok(());
             };
             let x = engine.extract(&name, &decoded.text);

@@ -133,7 +133,7 @@ proptest! {
         let name = if html { "p.html" } else { "p.txt" };
         // Decoding may refuse (binary, empty); it may not panic. What it
         // accepts, it extracts from, with valid spans into the decoded text.
-        if let Ok(d) = zhibiao::decode::decode(&bytes, name, None) {
+        if let Ok(d) = zhibiao::decode(&bytes, name, None) {
             check(&d.text, &ENGINE.extract(name, &d.text));
         }
         let _ = ENGINE.process(name, &bytes);

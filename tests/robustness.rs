@@ -133,7 +133,7 @@ fn every_span_slices_the_decoded_text() {
             ("UTF-16", utf16le(&crlf)),
             ("GB18030", gbk.into_owned()),
         ] {
-            let decoded = zhibiao::decode::decode(&bytes, "doc", None).unwrap().text;
+            let decoded = zhibiao::decode(&bytes, "doc", None).unwrap().text;
             let x = run(&engine, &bytes);
             assert_eq!(
                 x.indicators.len(),

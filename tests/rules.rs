@@ -214,7 +214,7 @@ fn every_indicator_rule_has_three_examples_with_traditional_and_negative_ones() 
             by_rule.entry(rule).or_default().push(&ex.example);
         }
     }
-    let simplified = |t: &str| zhibiao::normalise::Normalised::new(t).text;
+    let simplified = |t: &str| zhibiao::simplified(t);
     for target in &pack.lexicon.targets {
         let exs = by_rule
             .get(target.rule.as_str())
@@ -246,7 +246,7 @@ fn every_cue_word_is_in_some_example() {
     let examples: String = pack
         .examples
         .iter()
-        .map(|e| zhibiao::normalise::Normalised::new(&e.example.text).text)
+        .map(|e| zhibiao::simplified(&e.example.text))
         .collect();
     let vocab: serde_yaml::Value = serde_yaml::from_str(&text).unwrap();
     let v = &vocab["vocabulary"];
@@ -374,7 +374,7 @@ fn lines_without_a_plan_word_are_known_cheaply() {
 fn a_range_scan_sees_the_context() {
     let pack = RulePack::builtin().unwrap();
     let text = "人均地区生产总值。地区生产总值增长5%。";
-    let mut hits = zhibiao::link::words::Hits::default();
+    let mut hits = zhibiao::Hits::default();
     let second = text.find("。").unwrap() + "。".len();
     pack.lexicon
         .scan_range(text, "人均".len()..second, &mut hits);

@@ -28,7 +28,7 @@ pub struct Done<T> {
     pub diagnostics: Vec<Diagnostic>,
     pub disk_bytes: u64,
     /// More pieces of this document follow (a long document, read a piece
-    /// at a time: see [`crate::chunk`]).
+    /// at a time: see `chunk`).
     pub more: bool,
 }
 

@@ -122,7 +122,7 @@ impl BatchArgs {
             bail!("no input: give files, directories, archives, --files-from FILE, or - for stdin");
         }
         if let Some(e) = &self.encoding {
-            zhibiao::decode::check_encoding(e)?;
+            zhibiao::check_encoding(e)?;
         }
         Ok(paths
             .into_iter()
@@ -217,10 +217,9 @@ fn run<T: Send>(
             max_archive_ratio: args.max_archive_ratio,
         },
         skip,
-        piece: zhibiao::chunk::PIECE,
         meta: meta.clone(),
         jsonl: args.jsonl_input,
-        cancel: None,
+        ..Options::default()
     };
     let filter_after = opts.filter.clone();
     let start = Instant::now();

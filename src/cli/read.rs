@@ -5,7 +5,7 @@ use std::io::{self, Read};
 use std::path::Path;
 
 use anyhow::{Context, bail};
-use zhibiao::decode::{self, Decoded};
+use zhibiao::{DecodeError, Decoded};
 
 /// The first bytes, enough to tell a binary file.
 const HEAD: u64 = 64 << 10;
@@ -37,8 +37,8 @@ pub fn document(path: &Path, encoding: Option<&str>, limit: u64) -> anyhow::Resu
         .with_context(|| name.clone())?;
     // A binary file is refused before the rest of it is read.
     if (bytes.len() as u64) == HEAD
-        && let Err(e @ (decode::DecodeError::Binary(_) | decode::DecodeError::Nul)) =
-            decode::reading_of(&bytes, false, encoding)
+        && let Err(e @ (DecodeError::Binary(_) | DecodeError::Nul)) =
+            zhibiao::reading_of(&bytes, false, encoding)
     {
         bail!("{name}: {e}");
     }
@@ -49,5 +49,5 @@ pub fn document(path: &Path, encoding: Option<&str>, limit: u64) -> anyhow::Resu
     if bytes.len() as u64 > limit {
         bail!("{name}: larger than --max-file-size ({limit} bytes)");
     }
-    decode::decode(&bytes, &name, encoding).map_err(|e| anyhow::anyhow!("{name}: {e}"))
+    zhibiao::decode(&bytes, &name, encoding).map_err(|e| anyhow::anyhow!("{name}: {e}"))
 }

@@ -26,7 +26,6 @@ mod whose;
 pub mod words;
 
 pub use doc::DocContext;
-pub use emit::TEXT_WINDOW;
 pub use part::Resume;
 pub use trace::{BoundWhy, KindWhy, MetricWhy, NameWhy, Sharing, TierWhy, Why, YearWhy};
 

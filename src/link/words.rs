@@ -504,7 +504,7 @@ impl Lexicon {
         })
     }
 
-    /// The exclusion a [`Role::Excludes`] refers to.
+    /// The exclusion a `Role::Excludes` refers to.
     pub fn exclusion(&self, index: usize) -> &CompiledExclusion {
         &self.exclusions[index]
     }

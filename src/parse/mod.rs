@@ -14,7 +14,7 @@ mod prefix;
 mod shape;
 pub mod words;
 
-pub use shape::{Class, Classes, Shape, WORD_MARK, Words};
+pub use shape::{Class, Classes, Shape, Words};
 
 use std::sync::LazyLock;
 

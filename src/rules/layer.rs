@@ -2,7 +2,7 @@
 //! the part of the rule pack each stage's section is written with.
 //!
 //! A stage owns its section of `vocabulary:` (its keys, their serde types,
-//! its compile function, its own checks), declared with [`section!`]. The
+//! its compile function, its own checks), declared with `section!`. The
 //! macro makes what must not be forgotten impossible to forget: every key it
 //! declares is read from rule files, layered (a later file adds to a list,
 //! merges a map, `remove:` takes words out), listed in the JSON Schema, and
@@ -130,7 +130,7 @@ pub fn key_name(k: &impl Serialize) -> String {
 }
 
 /// A stage's section of the vocabulary: the keys it reads under
-/// `vocabulary:` in a rule file. Implemented by [`section!`].
+/// `vocabulary:` in a rule file. Implemented by `section!`.
 pub trait Section: Default + Layer {
     /// The keys, as rule files spell them.
     const KEYS: &'static [&'static str];

@@ -7,7 +7,7 @@
 //! compile function and its checks (`parse::words`, `link::words`,
 //! `unit`, `clean`, `document::words`, `region`); this module composes
 //! them: [`schema::Vocabulary`] reads a rule file's keys into the sections,
-//! [`load`] layers the files and compiles each section through one error
+//! `load` layers the files and compiles each section through one error
 //! collector, and [`RulePack`] holds what each stage compiled.
 
 mod check;

@@ -22,7 +22,7 @@ pub struct RulePack {
     pub units: Units,
     /// Indicator names and the link stage's words, in one automaton.
     pub lexicon: Lexicon,
-    /// What the clean stage undoes (see [`crate::clean`]).
+    /// What the clean stage undoes (see `clean`).
     pub noise: Noise,
     /// Words that tell what a document is and its year (normalised).
     pub documents: DocumentWords,

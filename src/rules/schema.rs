@@ -4,7 +4,7 @@
 //!
 //! `vocabulary:` is one map in a rule file, but each stage owns its keys:
 //! [`Vocabulary`] is the stages' sections side by side, and a key is read
-//! by the section that declares it (see [`crate::rules::layer::section`]).
+//! by the section that declares it (see `rules::layer::section!`).
 
 use std::sync::LazyLock;
 
@@ -34,7 +34,7 @@ pub struct RuleFile {
     #[serde(default)]
     pub vocabulary: Vocabulary,
     /// Words taken out of the layers below, in the shape of `vocabulary`
-    /// (remove: {verbs: {growth: [增]}}).
+    /// (`remove: {verbs: {growth: [增]}}`).
     #[serde(default)]
     pub remove: Vocabulary,
     /// Examples that check the pack as a whole: cue words, lists, time.
