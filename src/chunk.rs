@@ -187,6 +187,19 @@ impl Carried {
             s.0 = s.0 - skip + offset;
             s.1 = s.1 - skip + offset;
         };
+        // What the headings put before the piece gave is not the piece's.
+        if let Some(trace) = &mut x.trace {
+            let mut keep = x.indicators.iter().map(|r| r.span.0 >= skip);
+            trace.why.retain(|_| keep.next().unwrap_or(false));
+            let shift = |s: &mut (usize, usize)| *s = (s.0 - skip + offset, s.1 - skip + offset);
+            trace.audit.figures.retain(|f| f.span.0 >= skip);
+            for f in &mut trace.audit.figures {
+                shift(&mut f.span);
+                f.line = line(f.line);
+            }
+            trace.audit.dropped.retain(|(s, _)| s.0 >= skip);
+            trace.audit.dropped.iter_mut().for_each(|(s, _)| shift(s));
+        }
         x.indicators.retain(|r| r.span.0 >= skip);
         for r in &mut x.indicators {
             r.line = line(r.line);

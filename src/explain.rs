@@ -17,7 +17,12 @@ use crate::text::LineIndex;
 /// if given, else every line that names an indicator or holds a figure.
 pub fn explain(engine: &Extractor, doc: &str, text: &str, line: Option<usize>) -> String {
     let pack = engine.pack();
-    let (out, why) = engine.extract_explained(doc, text);
+    let out = engine.extract_traced(doc, text);
+    let why = out
+        .trace
+        .as_ref()
+        .map(|t| t.why.as_slice())
+        .unwrap_or_default();
     let norm = engine.normalised(text);
     let lines = LineIndex::new(text);
     let mut s = String::new();
@@ -136,12 +141,7 @@ pub fn explain(engine: &Extractor, doc: &str, text: &str, line: Option<usize>) -
             if !cues.is_empty() {
                 let _ = writeln!(s, "cue words: {}", cues.join(", "));
             }
-            for (r, w) in out
-                .indicators
-                .iter()
-                .zip(&why)
-                .filter(|(r, _)| r.line == no)
-            {
+            for (r, w) in out.indicators.iter().zip(why).filter(|(r, _)| r.line == no) {
                 let _ = writeln!(
                     s,
                     "record: {} {:?} {}{} {} {:?} year {} {} {:?} tier {}  [rule {}]",
@@ -161,6 +161,7 @@ pub fn explain(engine: &Extractor, doc: &str, text: &str, line: Option<usize>) -
                 let _ = writeln!(s, "  metric: {}", w.metric);
                 let _ = writeln!(s, "  kind:   {}", w.kind);
                 let _ = writeln!(s, "  year:   {}", w.year);
+                let _ = writeln!(s, "  period: {}", w.period);
                 let _ = writeln!(s, "  bound:  {}", w.bound);
                 let _ = writeln!(s, "  tier:   {}", w.tier);
             }

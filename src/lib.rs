@@ -22,6 +22,7 @@ pub mod diff;
 pub mod eval;
 pub mod examples;
 pub mod explain;
+pub mod gaps;
 pub mod meta;
 pub mod output;
 pub mod panel;
@@ -45,12 +46,15 @@ mod unit;
 pub use decode::{DecodeError, Decoded, Reading, check_encoding, decode, reading_of};
 pub use document::{Document, Given};
 pub use link::words::{Hits, Lexicon};
-pub use link::{BoundWhy, KindWhy, MetricWhy, NameWhy, Resume, Sharing, TierWhy, Why, YearWhy};
+pub use link::{
+    Audit, BoundWhy, Dropped, KindWhy, MetricWhy, NameWhy, PeriodWhy, Resume, Seen, Sharing,
+    TierWhy, Why, YearWhy,
+};
 pub use model::{
     Bound, Code, DocType, Kind, Metric, Period, RegionLevel, Severity, Tier, YearSource,
 };
 pub use normalise::simplified;
-pub use pipeline::{Extraction, Extractor, prepare};
+pub use pipeline::{Extraction, Extractor, Trace, prepare};
 pub use record::{Diagnostic, DocumentRecord, Indicator, Section};
 pub use rules::{RuleError, RuleErrors, RulePack, RuleSource};
 pub use text::{LineIndex, Span};

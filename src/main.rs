@@ -68,6 +68,22 @@ enum Command {
         #[command(flatten)]
         batch: BatchArgs,
     },
+    /// The maintainer's worklist on a corpus without gold: figures that gave
+    /// no record, and doubtful records, grouped by pattern and ranked by
+    /// how many documents show each.
+    Gaps {
+        #[command(flatten)]
+        batch: BatchArgs,
+        /// `text` for a terminal, `jsonl` (a group a line, every group),
+        /// `md` for an issue or a pull request.
+        #[arg(long, value_enum, default_value_t = GapsFormat::Text)]
+        format: GapsFormat,
+        /// Groups shown of each list (text and md).
+        #[arg(long, default_value_t = 20)]
+        top: usize,
+        #[command(flatten)]
+        rules: RuleArgs,
+    },
     /// The decoded text of a file: what every record's `span` and `line`
     /// index (for an HTML page, its visible text).
     Text {
@@ -111,6 +127,13 @@ struct SizeLimit {
     /// Largest file read: bytes, or with K, M, G.
     #[arg(long, value_name = "SIZE", default_value = "2G", value_parser = cli::batch::parse_size)]
     max_file_size: u64,
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum GapsFormat {
+    Text,
+    Jsonl,
+    Md,
 }
 
 #[derive(Clone, Copy, clap::ValueEnum)]
@@ -201,6 +224,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             | Command::Panel(_)
             | Command::Eval { .. }
             | Command::Diff { .. }
+            | Command::Gaps { .. }
     ) {
         // The engine's tables are built while the rules load.
         std::thread::spawn(zhibiao::prepare);
@@ -247,6 +271,29 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             rules,
         } => evaluate(&gold, verbose, &batch, &rules),
         Command::Rules { command } => rules(command),
+        Command::Gaps {
+            batch,
+            format,
+            top,
+            rules,
+        } => {
+            let Some(engine) = load_engine(&rules.rules, rules.no_default_rules) else {
+                return Ok(ExitCode::from(2));
+            };
+            let gaps = cli::batch::gaps(&engine.traced(), &batch)?;
+            let mut stdout = io::stdout().lock();
+            match format {
+                GapsFormat::Text => write!(stdout, "{}", zhibiao::gaps::render_text(&gaps, top))?,
+                GapsFormat::Md => write!(stdout, "{}", zhibiao::gaps::render_markdown(&gaps, top))?,
+                GapsFormat::Jsonl => {
+                    for g in gaps.groups() {
+                        serde_json::to_writer(&mut stdout, g)?;
+                        writeln!(stdout)?;
+                    }
+                }
+            }
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Diff {
             rules,
             base_rules,

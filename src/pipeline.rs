@@ -13,7 +13,7 @@ use std::sync::Arc;
 
 use crate::decode::{self, DecodeError, Decoded};
 use crate::document::{Document, Given};
-use crate::link::{self, Resume, Why};
+use crate::link::{self, Audit, Resume, Why};
 use crate::model::{Code, Severity};
 use crate::normalise::Normalised;
 use crate::record::{Diagnostic, Indicator, Section};
@@ -34,6 +34,18 @@ pub struct Extraction {
     pub continues: bool,
     /// Where the walk through the text ended, for a next piece.
     pub resume: Resume,
+    /// For an engine that traces (see [`Extractor::traced`]): why each
+    /// record came out as it did, and what the walk saw and let go.
+    pub trace: Option<Trace>,
+}
+
+/// Why each record came out as it did (one `Why` per record, in order),
+/// and every figure the walk saw in a sentence naming an indicator, with
+/// why it let some go: what `explain` and `gaps` read.
+#[derive(Debug, Default, Clone)]
+pub struct Trace {
+    pub why: Vec<Why>,
+    pub audit: Audit,
 }
 
 /// The engine for one rule pack. Cheap to clone (the pack is shared) and
@@ -52,6 +64,8 @@ pub struct Extractor {
     encoding: Option<String>,
     /// What the caller knows of every document (`--year`).
     given: Given,
+    /// Keep a [`Trace`] of every document.
+    traced: bool,
 }
 
 impl Extractor {
@@ -60,7 +74,16 @@ impl Extractor {
             pack: pack.into(),
             encoding: None,
             given: Given::default(),
+            traced: false,
         }
+    }
+
+    /// An engine that also says why each record came out as it did and
+    /// what it let go (`Extraction::trace`): for `explain` and `gaps`, at
+    /// some cost.
+    pub fn traced(mut self) -> Extractor {
+        self.traced = true;
+        self
     }
 
     /// The built-in rule pack's engine.
@@ -103,7 +126,7 @@ impl Extractor {
     /// Like [`Extractor::extract`], with what the caller knows of this
     /// document (a manifest's row), which wins over the text.
     pub fn extract_with(&self, doc: &str, text: &str, given: &Given) -> Extraction {
-        self.run(doc, text, given, None, None)
+        self.run(doc, text, given, None)
     }
 
     /// Decode the bytes of one document and extract from them: the whole
@@ -134,12 +157,10 @@ impl Extractor {
         Ok(out)
     }
 
-    /// Like [`Extractor::extract`], and also why each indicator record
-    /// came out as it did (one `Why` per record, in order).
-    pub fn extract_explained(&self, doc: &str, text: &str) -> (Extraction, Vec<Why>) {
-        let why = RefCell::new(Vec::new());
-        let out = self.run(doc, text, &self.given, Some(&why), None);
-        (out, why.into_inner())
+    /// Like [`Extractor::extract`], with its [`Trace`] whether the engine
+    /// traces or not.
+    pub fn extract_traced(&self, doc: &str, text: &str) -> Extraction {
+        self.clone().traced().extract(doc, text)
     }
 
     /// A later piece of a long document (see [`crate::chunk`]): the first
@@ -153,13 +174,7 @@ impl Extractor {
         from: usize,
         resume: Resume,
     ) -> Extraction {
-        self.run(
-            doc,
-            text,
-            &Given::default(),
-            None,
-            Some((document, from, resume)),
-        )
+        self.run(doc, text, &Given::default(), Some((document, from, resume)))
     }
 
     /// The text as the rules see it: normalised, then cleaned of what the
@@ -175,7 +190,6 @@ impl Extractor {
         doc: &str,
         text: &str,
         given: &Given,
-        why: Option<&RefCell<Vec<Why>>>,
         piece: Option<(&Document, usize, Resume)>,
     ) -> Extraction {
         let pack = &*self.pack;
@@ -205,8 +219,11 @@ impl Extractor {
             sections,
             ..Extraction::default()
         };
+        let why = RefCell::new(Vec::new());
+        let audit = RefCell::new(Audit::default());
         let cx = link::DocContext {
-            why,
+            why: self.traced.then_some(&why),
+            audit: self.traced.then_some(&audit),
             pack,
             doc,
             document: &document,
@@ -224,6 +241,12 @@ impl Extractor {
             }
         }
         out.document = document;
+        if self.traced {
+            out.trace = Some(Trace {
+                why: why.into_inner(),
+                audit: audit.into_inner(),
+            });
+        }
         out
     }
 }

@@ -414,6 +414,25 @@ pub fn panel(
     })
 }
 
+/// The gaps worklist of a batch (`engine` must trace).
+pub fn gaps(engine: &Extractor, args: &BatchArgs) -> anyhow::Result<zhibiao::gaps::Gaps> {
+    let mut gaps = zhibiao::gaps::Gaps::new(engine);
+    run(
+        engine,
+        args,
+        None,
+        Vec::new(),
+        |doc, x| zhibiao::gaps::found(doc, &x, engine),
+        |done| {
+            if let Ok(found) = &done.result {
+                gaps.add(&done.name, found.clone());
+            }
+            Ok(0)
+        },
+    )?;
+    Ok(gaps)
+}
+
 /// All records of a batch, for eval and diff.
 pub fn collect(engine: &Extractor, args: &BatchArgs) -> anyhow::Result<Collected> {
     let (mut indicators, mut sections) = (Vec::new(), Vec::new());

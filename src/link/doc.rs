@@ -4,6 +4,7 @@
 
 use std::cell::RefCell;
 
+use super::audit::Audit;
 use super::part::Resume;
 use super::trace::Why;
 use crate::document::Document;
@@ -24,6 +25,9 @@ pub struct DocContext<'a> {
     pub lines: &'a LineIndex,
     /// When set, why each record came out as it did (`zhibiao explain`).
     pub why: Option<&'a RefCell<Vec<Why>>>,
+    /// When set, every figure the walk sees and why it let some go
+    /// (`zhibiao gaps`).
+    pub audit: Option<&'a RefCell<Audit>>,
     /// A later piece of a long document: from this offset of the
     /// original text on, the walk goes on from where the piece before
     /// ended (see [`crate::chunk`]).

@@ -3,6 +3,7 @@
 //! time, kind), then the record with its provenance — built by one
 //! constructor that tables use too.
 
+use super::audit::Dropped;
 use super::bound::{bound_of, qualifier};
 use super::doc::DocContext;
 use super::index::Sentence;
@@ -257,15 +258,13 @@ fn emit_group(
             .or(verb_before_name);
         prev_verb = verb;
         verb_word = fig.verb.clone().or(verb_word);
-        if modifies_noun(
-            s,
-            pack,
-            tok.end,
-            pack.units.class(&fig.unit) == Some("count"),
-        ) {
+        let count = pack.units.class(&fig.unit) == Some("count");
+        if modifies_noun(s, pack, tok.end, count) {
+            let_go(at, s, tok, Dropped::DescribesNoun);
             continue;
         }
         if s.depth_at(tok.start) == 0 && is_gap(s, pack, clause, tok.start) {
+            let_go(at, s, tok, Dropped::Gap);
             continue;
         }
         let shared = (shares.spread.is_some() && shares.distributed)
@@ -280,7 +279,9 @@ fn emit_group(
             shared_qualifier: shared,
         };
         for (hit, indicator) in shares.of_figure(k, figures.len()) {
-            if excluded_between(s, pack, hit.end.max(clause), tok.start, indicator) {
+            if let Some(ex) = excluded_between(s, pack, hit.end.max(clause), tok.start, indicator) {
+                let name = pack.lexicon.exclusion(ex).name.clone();
+                let_go(at, s, tok, Dropped::Exclusion(name));
                 continue;
             }
             let inherited = list.start < clause;
@@ -288,6 +289,17 @@ fn emit_group(
                 out.push(r);
             }
         }
+    }
+}
+
+/// Say why a figure was let go, when the walk is audited.
+fn let_go(at: &At<'_>, s: &Sentence<'_>, tok: &Token, why: Dropped) {
+    if let Some(audit) = at.cx.audit {
+        let span = at
+            .cx
+            .norm
+            .original_span(s.base + tok.start, s.base + tok.end);
+        audit.borrow_mut().dropped.push((span, why));
     }
 }
 
@@ -326,6 +338,9 @@ fn decide(
     let target = &pack.lexicon.targets[hit.target];
     let class = pack.units.class(&fig.unit);
     if !target.units.is_empty() && !class.is_some_and(|c| target.units.iter().any(|u| u == c)) {
+        let unit = fig.unit.clone();
+        let indicator = indicator.to_string();
+        let_go(at, s, tok, Dropped::UnitClass { unit, indicator });
         return None;
     }
     let (metric, sign) = metric_of(target, verb, class);
@@ -348,7 +363,10 @@ fn decide(
                 .lexicon
                 .is_maintained(&s.line[s.clause_start(tok.start)..tok.start]),
     };
-    let mut period = time.period(metric, kind, held)?;
+    let Some(mut period) = time.period(metric, kind, held) else {
+        let_go(at, s, tok, Dropped::NotOneYear);
+        return None;
+    };
     let mut year = time.goal_year(kind, &period, &state.time);
     // 从X增至Y: X is where it starts, Y where it ends.
     if starts_change(s, pack, tok) {
@@ -377,6 +395,7 @@ fn decide(
             },
             kind: kind_why,
             year: time.why,
+            period: time.period_why(&period),
             bound: qual.clone().map_or(BoundWhy::None, BoundWhy::Qualifier),
             tier: tier.map_or(TierWhy::None, TierWhy::Word),
         });

@@ -10,6 +10,7 @@
 //! Tables flattened into lines are read row by row under their header
 //! (`table`). This file is the walk through a document's lines.
 
+mod audit;
 mod bound;
 mod doc;
 mod emit;
@@ -25,18 +26,21 @@ mod trace;
 mod whose;
 pub mod words;
 
+pub use audit::{Audit, Dropped, Seen};
 pub use doc::DocContext;
 pub use part::Resume;
-pub use trace::{BoundWhy, KindWhy, MetricWhy, NameWhy, Sharing, TierWhy, Why, YearWhy};
+pub use trace::{BoundWhy, KindWhy, MetricWhy, NameWhy, PeriodWhy, Sharing, TierWhy, Why, YearWhy};
 
 use crate::link::words::{AliasHit, CueHit, Hits};
 use crate::model::{Code, Severity};
 use crate::parse::{self, Token, TokenKind};
 use crate::record::{Diagnostic, Indicator};
 use crate::rules::RulePack;
-use emit::At;
+use emit::{At, quote};
 use index::{Range, Sentence, hits_in};
+use names::{Linked, NameList};
 use part::{Frame, ReportTime};
+use std::cell::RefCell;
 use table::Table;
 use time::{Before, SentenceTime, State, TimeState};
 
@@ -131,7 +135,7 @@ pub fn link(
             line_start = line_end + 1;
             continue;
         };
-        let aliases = whose::without_excluded(pack, &tokens, aliases, &cues);
+        let (aliases, excluded) = whose::without_excluded(pack, &tokens, aliases, &cues);
         let mut paragraph = TimeState {
             span: state.span,
             ..TimeState::default()
@@ -169,7 +173,12 @@ pub fn link(
                     line_no,
                 };
                 let lists = names::name_lists(&sentence, pack);
-                for linked in names::link(&sentence, pack, &lists) {
+                let links = names::link(&sentence, pack, &lists);
+                if let Some(audit) = cx.audit {
+                    let excluded = hits_in(&excluded, |(a, _)| a.start, range.0, range.1);
+                    seen(cx, &sentence, &lists, &links, excluded, line_no, audit);
+                }
+                for linked in links {
                     emit::emit(&sentence, &at, &lists, &linked, out);
                 }
             }
@@ -188,6 +197,85 @@ pub fn link(
     Resume {
         frame: Some(state.frame),
         span: state.span,
+    }
+}
+
+/// An audited walk's account of a sentence: each figure it holds (in a
+/// sentence that names an indicator), and why the ones no name reaches
+/// were let go.
+fn seen(
+    cx: &DocContext<'_>,
+    s: &Sentence<'_>,
+    lists: &[NameList],
+    links: &[Linked],
+    excluded: &[(AliasHit, usize)],
+    line_no: usize,
+    audit: &RefCell<Audit>,
+) {
+    if s.aliases.is_empty() && excluded.is_empty() {
+        return;
+    }
+    let mut audit = audit.borrow_mut();
+    let sentence = cx
+        .norm
+        .original_span(s.base + s.range.0, s.base + s.range.1);
+    let pack = cx.pack;
+    for (i, t) in s.tokens.iter().enumerate() {
+        let TokenKind::Figure(fig) = &t.kind else {
+            continue;
+        };
+        if s.inside_name(t) {
+            continue;
+        }
+        let span = cx.norm.original_span(s.base + t.start, s.base + t.end);
+        // The pattern runs from the nearest name before the figure, in its
+        // clause or the one before.
+        let clause = s.clause_index(t.start);
+        let from_clause = s.clauses[clause.saturating_sub(1)];
+        let name_before = s
+            .aliases
+            .iter()
+            .chain(excluded.iter().map(|(a, _)| a))
+            .filter(|a| a.end <= t.start && a.start >= from_clause)
+            .map(|a| a.start)
+            .max();
+        let from = name_before.unwrap_or(s.clauses[clause]);
+        // A name in its clause whose indicator takes the figure's unit.
+        let (clause_start, clause_end) = (s.clauses[clause], s.clause_end(clause));
+        let class = pack.units.class(&fig.unit);
+        let named = s
+            .aliases
+            .iter()
+            .chain(excluded.iter().map(|(a, _)| a))
+            .filter(|a| a.start >= clause_start && a.end <= clause_end)
+            .any(|a| {
+                let units = &pack.lexicon.targets[a.target].units;
+                units.is_empty() || class.is_some_and(|c| units.iter().any(|u| u == c))
+            });
+        audit.figures.push(Seen {
+            span,
+            line: cx.lines.line_of(span.0).max(line_no),
+            pattern: audit::pattern(s, from, t),
+            text: quote(cx.original, sentence, span),
+            named,
+        });
+        if links.iter().any(|l| l.group.contains(&i)) {
+            continue;
+        }
+        let why = if let Some((_, ex)) = excluded
+            .iter()
+            .find(|(a, _)| a.start >= clause_start && a.end <= t.start)
+        {
+            Dropped::Exclusion(cx.pack.lexicon.exclusion(*ex).name.clone())
+        } else if let Some(l) = lists.iter().rfind(|l| l.end <= t.start) {
+            Dropped::OutOfReach {
+                name: s.line[l.start..l.end].to_string(),
+                chars: s.residual(l.end, t.start),
+            }
+        } else {
+            Dropped::NoName
+        };
+        audit.dropped.push((span, why));
     }
 }
 

@@ -13,7 +13,7 @@ use super::doc::DocContext;
 use super::emit::{Decided, Source, quote, record};
 use super::metric::metric_of;
 use super::time::State;
-use super::trace::{BoundWhy, KindWhy, MetricWhy, NameWhy, TierWhy, Why, YearWhy};
+use super::trace::{BoundWhy, KindWhy, MetricWhy, NameWhy, PeriodWhy, TierWhy, Why, YearWhy};
 use crate::link::words::Place;
 use crate::model::{Bound, Kind, Period};
 use crate::parse::words::VerbClass;
@@ -237,6 +237,7 @@ impl Table {
                     },
                     kind: KindWhy::Table,
                     year: YearWhy::Table,
+                    period: PeriodWhy::Table,
                     bound: BoundWhy::Table,
                     tier: TierWhy::Table,
                 });

@@ -6,7 +6,7 @@
 use super::doc::DocContext;
 use super::index::Sentence;
 use super::part::{Frame, ReportTime, Span, span_of};
-use super::trace::YearWhy;
+use super::trace::{PeriodWhy, YearWhy};
 use crate::link::words::Role;
 use crate::model::{Kind, Metric, Period};
 use crate::parse::{self, Token, TokenKind};
@@ -433,6 +433,8 @@ pub(super) struct Time {
     pub(super) explicit_year: Option<i32>,
     /// The period its words name (上半年 → H1), or a year.
     pub(super) period: Period,
+    /// The period is a heading's (一、上半年工作), not the figure's words'.
+    pub(super) period_from_heading: bool,
     /// A five-year word in reach (年均; in the figure's clause, or in its
     /// sentence for a change): the figure is over five years.
     pub(super) five_year: bool,
@@ -544,6 +546,7 @@ pub(super) fn time_of(
         why,
         year,
         explicit_year,
+        period_from_heading: time.period.is_none() && h_period.is_some(),
         period: time.period.or(h_period.cloned()).unwrap_or_default(),
         five_year,
         over_span,
@@ -583,6 +586,25 @@ impl Time {
     /// names it (到2016年…达到92亿元).
     pub(super) fn period(&self, metric: Metric, kind: Kind, held: Held) -> Option<Period> {
         self.period_of(metric, kind, held)
+    }
+
+    /// Where the figure's `period` came from, for the trace.
+    pub(super) fn period_why(&self, period: &Period) -> PeriodWhy {
+        match period {
+            Period::FiveYears
+                if self.five_year || self.years_over == Some(5) || self.span.is_none() =>
+            {
+                if self.five_year || self.years_over == Some(5) || self.heading_span.is_none() {
+                    PeriodWhy::Words
+                } else {
+                    PeriodWhy::Heading
+                }
+            }
+            Period::FiveYears => PeriodWhy::Paragraph,
+            _ if self.period_from_heading => PeriodWhy::Heading,
+            Period::Year => PeriodWhy::Default,
+            _ => PeriodWhy::Words,
+        }
     }
 
     /// A five-year goal with no year of its own is for the plan period to

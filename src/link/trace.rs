@@ -14,6 +14,7 @@ pub struct Why {
     pub metric: MetricWhy,
     pub kind: KindWhy,
     pub year: YearWhy,
+    pub period: PeriodWhy,
     pub bound: BoundWhy,
     pub tier: TierWhy,
 }
@@ -91,6 +92,20 @@ pub enum YearWhy {
     ReviewYear,
     /// None in the text and none inferable.
     Unknown,
+    Table,
+}
+
+/// Where the period came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PeriodWhy {
+    /// Words around the figure (上半年, 年均, 累计, 比2020年).
+    Words,
+    /// The five-year span its paragraph is about (这五年，…).
+    Paragraph,
+    /// A heading it sits under (二、“十五五”时期主要目标, 一、上半年工作).
+    Heading,
+    /// Nothing: a year.
+    Default,
     Table,
 }
 
@@ -179,6 +194,18 @@ impl fmt::Display for YearWhy {
             YearWhy::ReviewYear => "the year the report reviews (review part of the report)",
             YearWhy::Unknown => "no year in the text and none inferable",
             YearWhy::Table => "a table: the year the report reviews",
+        })
+    }
+}
+
+impl fmt::Display for PeriodWhy {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            PeriodWhy::Words => "the words around the figure",
+            PeriodWhy::Paragraph => "the five-year span its paragraph is about",
+            PeriodWhy::Heading => "a heading it sits under",
+            PeriodWhy::Default => "nothing says otherwise: a year",
+            PeriodWhy::Table => "a table: a year",
         })
     }
 }

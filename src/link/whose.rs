@@ -29,7 +29,7 @@ pub(super) fn is_gap(s: &Sentence<'_>, pack: &RulePack, from: usize, to: usize) 
     false
 }
 
-/// Whether an exclusion word between a name and its figure makes the
+/// The exclusion whose word, between a name and its figure, makes the
 /// figure about something the name measures (与GDP的比率, 占比, 折合)
 /// rather than the name's `indicator`.
 pub(super) fn excluded_between(
@@ -38,7 +38,7 @@ pub(super) fn excluded_between(
     from: usize,
     to: usize,
     indicator: &str,
-) -> bool {
+) -> Option<usize> {
     // A word inside another name of a list (服务业增加值占比) is that
     // name's.
     let inside_name = |c: &CueHit| {
@@ -46,11 +46,10 @@ pub(super) fn excluded_between(
             .iter()
             .any(|a| a.start <= c.start && c.end <= a.end)
     };
-    s.cues_in(from, to).iter().any(|c| {
-        c.end <= to
-            && s.depth_at(c.start) == 0
-            && pack.lexicon.excludes(c, Place::Between, indicator)
-            && !inside_name(c)
+    s.cues_in(from, to).iter().find_map(|c| {
+        (c.end <= to && s.depth_at(c.start) == 0 && !inside_name(c))
+            .then(|| pack.lexicon.excluding(c, Place::Between, indicator))
+            .flatten()
     })
 }
 
@@ -89,19 +88,21 @@ pub(super) fn modifies_noun(s: &Sentence<'_>, pack: &RulePack, end: usize, count
 
 /// A name with an exclusion word earlier in its clause is about what the
 /// word names (经开区力争形成固定资产投资…, 对东盟进出口, 拉动GDP增长), not
-/// the region's indicator.
+/// the region's indicator. The names kept, and those left out with the
+/// exclusion that did it.
 pub(super) fn without_excluded(
     pack: &RulePack,
     tokens: &[Token],
     aliases: Vec<AliasHit>,
     cues: &[CueHit],
-) -> Vec<AliasHit> {
+) -> (Vec<AliasHit>, Vec<(AliasHit, usize)>) {
     let bounds: Vec<usize> = tokens
         .iter()
         .filter(|t| matches!(t.kind, TokenKind::ClauseSep | TokenKind::Terminator))
         .map(|t| t.end)
         .collect();
-    aliases
+    let mut removed = Vec::new();
+    let kept = aliases
         .into_iter()
         .filter(|a| {
             let clause = bounds
@@ -109,14 +110,21 @@ pub(super) fn without_excluded(
                 .checked_sub(1)
                 .map_or(0, |i| bounds[i]);
             let indicators = &pack.lexicon.targets[a.target].indicators;
-            !hits_in(cues, |c| c.start, clause, a.start).iter().any(|c| {
-                c.end <= a.start
-                    && indicators
+            let excluded = hits_in(cues, |c| c.start, clause, a.start)
+                .iter()
+                .filter(|c| c.end <= a.start)
+                .find_map(|c| {
+                    indicators
                         .iter()
-                        .any(|i| pack.lexicon.excludes(c, Place::Before, i))
-            })
+                        .find_map(|i| pack.lexicon.excluding(c, Place::Before, i))
+                });
+            if let Some(ex) = excluded {
+                removed.push((*a, ex));
+            }
+            excluded.is_none()
         })
-        .collect()
+        .collect();
+    (kept, removed)
 }
 
 /// GUIDELINES: a gap against a target or an average is not a record
@@ -146,11 +154,14 @@ mod tests {
 
     #[test]
     fn a_part_of_the_region_before_the_name() {
-        let read = Read::new("经济开发区固定资产投资增长10%。");
-        let kept = without_excluded(&PACK, &read.tokens, read.aliases.clone(), &read.cues);
+        let read = Read::new("武汉都市圈经济总量增长6%。");
+        assert_eq!(read.aliases.len(), 1, "经济总量 is read");
+        let (kept, removed) =
+            without_excluded(&PACK, &read.tokens, read.aliases.clone(), &read.cues);
         assert!(kept.is_empty());
+        assert_eq!(PACK.lexicon.exclusion(removed[0].1).name, "part_of_region");
         let read = Read::new("全县固定资产投资增长10%。");
-        let kept = without_excluded(&PACK, &read.tokens, read.aliases.clone(), &read.cues);
+        let (kept, _) = without_excluded(&PACK, &read.tokens, read.aliases.clone(), &read.cues);
         assert_eq!(kept.len(), 1);
     }
 
@@ -160,13 +171,8 @@ mod tests {
         let s = read.sentence();
         let name = read.aliases[0];
         let (t, _) = read.figures()[0];
-        assert!(excluded_between(
-            &s,
-            &PACK,
-            name.end,
-            t.start,
-            "fixed_asset_investment"
-        ));
+        let ex = excluded_between(&s, &PACK, name.end, t.start, "fixed_asset_investment");
+        assert_eq!(PACK.lexicon.exclusion(ex.unwrap()).name, "share");
     }
 
     #[test]

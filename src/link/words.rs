@@ -492,15 +492,22 @@ impl Lexicon {
     /// Whether `hit` is the word of an exclusion, standing at `place`, that
     /// applies to a name of `indicator`.
     pub fn excludes(&self, hit: &CueHit, place: Place, indicator: &str) -> bool {
-        self.roles(hit).iter().any(|r| match *r {
+        self.excluding(hit, place, indicator).is_some()
+    }
+
+    /// The exclusion whose word `hit` is, standing at `place`, if it
+    /// applies to a name of `indicator`.
+    pub fn excluding(&self, hit: &CueHit, place: Place, indicator: &str) -> Option<usize> {
+        self.roles(hit).iter().find_map(|r| match *r {
             Role::Excludes {
                 exclusion,
                 place: p,
             } if p == place => {
                 let ex = &self.exclusions[exclusion];
-                ex.indicators.is_empty() || ex.indicators.iter().any(|i| i == indicator)
+                (ex.indicators.is_empty() || ex.indicators.iter().any(|i| i == indicator))
+                    .then_some(exclusion)
             }
-            _ => false,
+            _ => None,
         })
     }
 
