@@ -199,7 +199,11 @@ pub fn found(doc: &str, x: &Extraction, engine: &Extractor) -> Found {
         let on_purpose = reasons.iter().any(|d| {
             matches!(
                 d,
-                Dropped::Exclusion(_) | Dropped::Gap | Dropped::DescribesNoun | Dropped::NotOneYear
+                Dropped::Exclusion(_)
+                    | Dropped::Gap
+                    | Dropped::DescribesNoun
+                    | Dropped::NotOneYear
+                    | Dropped::OtherItem
             )
         });
         let class = if on_purpose {
@@ -479,6 +483,17 @@ mod tests {
         let got = gaps_of("武汉都市圈经济总量增长6%。\n");
         assert_eq!(got[0].0, Class::LetGo);
         assert_eq!(got[0].2, "exclusion `part_of_region`");
+    }
+
+    #[test]
+    fn a_figure_of_an_item_naming_nothing_is_let_go() {
+        let got = gaps_of("城镇新增就业4005人、农村劳动力转移就业2503人。\n");
+        assert_eq!(got.len(), 1, "{got:?}");
+        assert_eq!(got[0].0, Class::LetGo);
+        assert_eq!(
+            got[0].2,
+            "the figure of an item that names nothing the pack knows"
+        );
     }
 
     #[test]

@@ -265,7 +265,7 @@ const EXPECTED: &[(&str, &str, Option<i32>, &str)] = &[
 fn every_document_gets_its_type_year_and_region() {
     let out = zhibiao()
         .args(["docs", "-q", "--glob", "*.txt"])
-        .arg(root().join("tests/corpus"))
+        .args(["dev", "extra", "national", "seeds"].map(|d| root().join("tests/corpus").join(d)))
         .output()
         .unwrap();
     assert!(out.status.success());

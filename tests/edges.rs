@@ -50,7 +50,6 @@ fn seed(name: &str) -> Vec<u8> {
 fn figures(x: &zhibiao::Extraction) -> Vec<(String, String, String)> {
     x.indicators
         .iter()
-        .filter(|r| !r.text.contains('\u{FFFD}'))
         .map(|r| {
             (
                 r.indicator.clone(),

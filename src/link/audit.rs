@@ -52,6 +52,9 @@ pub enum Dropped {
     /// A span that is no year and no five years (两年平均, 比2019年 in a
     /// review of 2022).
     NotOneYear,
+    /// It is the figure of a listed item that names nothing the pack knows
+    /// (农村劳动力转移就业 in 城镇新增就业4005人、农村劳动力转移就业2503人).
+    OtherItem,
 }
 
 impl std::fmt::Display for Dropped {
@@ -69,6 +72,9 @@ impl std::fmt::Display for Dropped {
             Dropped::Gap => f.write_str("a gap against a target or an average"),
             Dropped::DescribesNoun => f.write_str("describes the noun after it"),
             Dropped::NotOneYear => f.write_str("over a span that is no year and no five years"),
+            Dropped::OtherItem => {
+                f.write_str("the figure of an item that names nothing the pack knows")
+            }
         }
     }
 }

@@ -278,7 +278,11 @@ fn emit_group(
             verb_word: verb_word.as_deref(),
             shared_qualifier: shared,
         };
-        for (hit, indicator) in shares.of_figure(k, figures.len()) {
+        let names = shares.of_figure(k, figures.len());
+        if names.is_empty() {
+            let_go(at, s, tok, Dropped::OtherItem);
+        }
+        for (hit, indicator) in names {
             if let Some(ex) = excluded_between(s, pack, hit.end.max(clause), tok.start, indicator) {
                 let name = pack.lexicon.exclusion(ex).name.clone();
                 let_go(at, s, tok, Dropped::Exclusion(name));

@@ -98,6 +98,13 @@ fn segment_lists(
 ) {
     let hits = hits_in(sn.aliases, |a| a.start, from, to);
     if hits.is_empty() {
+        if let Some((start, end)) = other_item(sn, pack, from, to) {
+            out.push(NameList {
+                start,
+                end,
+                items: vec![None],
+            });
+        }
         return;
     }
     // Items: cut at joiners outside names.
@@ -197,6 +204,45 @@ fn segment_lists(
     }
     flush(&mut list, out);
 }
+
+/// An item that names nothing the pack knows but has a figure of its own,
+/// beside a named one: after a figure and a joiner (城镇新增就业4005人、
+/// 农村劳动力转移就业2503人) or opening a clause (…达21560元，农村居民人均
+/// 纯收入达9173元). Its figures are its own, and it takes its place when 分别
+/// hands figures back over the items (…，同比分别增长12.1%、17.2%).
+fn other_item(
+    sn: &Sentence<'_>,
+    pack: &RulePack,
+    from: usize,
+    to: usize,
+) -> Option<(usize, usize)> {
+    let after_figure = sn
+        .tokens
+        .iter()
+        .any(|t| t.end == from && matches!(t.kind, TokenKind::Figure(_)));
+    let start = if after_figure {
+        from + pack.lexicon.joiner_at(&sn.line[from..to])?
+    } else if sn.clause_start(from) == from && from > sn.range.0 {
+        from
+    } else {
+        return None;
+    };
+    // Its figure comes next, after verbs or a tier word at most.
+    let figure_next = sn
+        .tokens_in(to, sn.range.1)
+        .iter()
+        .filter(|t| !sn.inside_name(t))
+        .find(|t| !matches!(t.kind, TokenKind::Verb(_) | TokenKind::Tier(_)))
+        .is_some_and(|t| matches!(t.kind, TokenKind::Figure(_)));
+    // A word or two is no subject (同比, 其中): the name before still
+    // reaches past it; a long run of text is no item.
+    let words = sn.residual(start, to);
+    (figure_next && words > pack.lexicon.limits.max_inherit && words <= MAX_ITEM_CHARS)
+        .then_some((start, to))
+}
+
+/// The longest item read as one, in content characters.
+const MAX_ITEM_CHARS: usize = 16;
 
 /// Figures in groups: figures joined by 、 or a joiner (with a tier or a
 /// verb between: 确保增长6.7%、力争7.2%以上; 分别达到7亿元和3.7亿元) form
@@ -397,11 +443,37 @@ mod tests {
     }
 
     #[test]
-    fn a_figure_with_no_name_in_reach_is_none_of_its_names() {
-        // 生猪出栏 opens its clause: the figure is not GDP's.
+    fn a_figure_whose_clause_opens_with_another_subject_is_its() {
+        // 生猪出栏 opens its clause: the figure is its, not GDP's.
         assert_eq!(
             linked("地区生产总值增长5%，生猪出栏14459头。"),
-            [(vec!["gdp".to_string()], 1)]
+            [(vec!["gdp".to_string()], 1), (vec!["-".to_string()], 1)]
+        );
+    }
+
+    #[test]
+    fn an_item_naming_nothing_keeps_its_place_for_fenbie() {
+        // 农民人均纯收入 is no name of the pack, but 分别 hands it the second
+        // figure: the first goes back to the urban income.
+        let read =
+            Read::new("城镇居民人均可支配收入12312元、农民人均纯收入4331元，分别增长12.7%和9%。");
+        let s = read.sentence();
+        let lists = name_lists(&s, &PACK);
+        let links = link(&s, &PACK, &lists);
+        let handed = links
+            .last()
+            .and_then(|l| l.each_list.clone())
+            .expect("handed back");
+        let items: Vec<bool> = handed
+            .iter()
+            .map(|&l| lists[l].items[0].is_some())
+            .collect();
+        assert_eq!(items, [true, false]);
+        // A word or two after a figure is no item: the name reaches past 同比
+        // (one group of two figures).
+        assert_eq!(
+            linked("地区生产总值1000亿元、同比增长5%。"),
+            [(vec!["gdp".to_string()], 2)]
         );
     }
 }
