@@ -85,6 +85,14 @@ static DOCUMENT: LazyLock<SchemaRef> = LazyLock::new(|| {
         Field::new("year", DataType::Int32, true),
         text_or_null("year_source"),
         line("year_line"),
+        list(
+            "year_conflict",
+            DataType::Struct(Fields::from(vec![
+                Field::new("year", DataType::Int32, false),
+                text("source"),
+                line("line"),
+            ])),
+        ),
         text_or_null("region"),
         text_or_null("region_name"),
         text_or_null("region_code"),

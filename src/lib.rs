@@ -51,7 +51,7 @@ pub use link::{
     TierWhy, Why, YearWhy,
 };
 pub use model::{
-    Bound, Code, DocType, Kind, Metric, Period, RegionLevel, Severity, Tier, YearSource,
+    Bound, Code, DocType, Kind, Metric, Period, RegionLevel, Severity, Tier, YearClue, YearSource,
 };
 pub use normalise::simplified;
 pub use pipeline::{Extraction, Extractor, Trace, prepare};

@@ -150,6 +150,15 @@ pub enum YearSource {
     Option,
 }
 
+/// One source's word on a document's year: the year, where it was read
+/// (title, date, text) and the line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct YearClue {
+    pub year: i32,
+    pub source: YearSource,
+    pub line: Option<usize>,
+}
+
 /// How far up the hierarchy a region stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -258,6 +267,8 @@ pub enum Code {
     NoLineBreaks,
     /// A figure whose digits the source dropped (.6亿元).
     DamagedNumber,
+    /// The title, the delivery date and the body say different years.
+    YearConflict,
     /// A file that could not be read (a limit, an I/O error).
     Unreadable,
     /// A file that is no text.

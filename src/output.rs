@@ -119,6 +119,7 @@ impl Row for DocumentRecord {
         "year",
         "year_source",
         "year_line",
+        "year_conflict",
     ];
     fn row(&self) -> Vec<String> {
         vec![
@@ -132,6 +133,11 @@ impl Row for DocumentRecord {
             opt(&self.year),
             self.year_source.as_ref().map(name).unwrap_or_default(),
             opt(&self.year_line),
+            self.year_conflict
+                .iter()
+                .map(|c| format!("{} {} line {}", c.year, name(&c.source), opt(&c.line)))
+                .collect::<Vec<_>>()
+                .join("; "),
         ]
     }
 }

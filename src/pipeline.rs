@@ -14,7 +14,7 @@ use std::sync::Arc;
 use crate::decode::{self, DecodeError, Decoded};
 use crate::document::{Document, Given};
 use crate::link::{self, Audit, Resume, Why};
-use crate::model::{Code, Severity};
+use crate::model::{Code, Severity, YearSource};
 use crate::normalise::Normalised;
 use crate::record::{Diagnostic, Indicator, Section};
 use crate::rules::{RuleErrors, RulePack};
@@ -233,6 +233,11 @@ impl Extractor {
             lines: &lines,
             resume: piece.map(|(_, from, resume)| (from, resume)),
         };
+        if piece.is_none()
+            && let Some(note) = year_conflict(doc, &document)
+        {
+            out.diagnostics.push(note);
+        }
         out.resume = link::link(&cx, &mut out.indicators, &mut out.diagnostics);
         for r in &mut out.indicators {
             if let Some((v, u)) = pack.units.bases.base(r.value, &r.unit) {
@@ -248,6 +253,42 @@ impl Extractor {
             });
         }
         out
+    }
+}
+
+/// The sources of a document's year that disagree, as a warning: every
+/// record of the document takes its year from the one settled.
+fn year_conflict(name: &str, document: &Document) -> Option<Diagnostic> {
+    let settled = document.year.as_ref()?;
+    let said: Vec<String> = document
+        .year_conflict
+        .iter()
+        .map(|c| {
+            let line = c.line.map_or(String::new(), |l| format!(" (line {l})"));
+            format!("{} {}{line}", source_name(c.source), c.year)
+        })
+        .collect();
+    (!said.is_empty()).then(|| Diagnostic {
+        doc: name.to_string(),
+        severity: Severity::Warning,
+        code: Code::YearConflict,
+        line: settled.line,
+        message: format!(
+            "its sources disagree on the year: {}; read as {}",
+            said.join(", "),
+            settled.value
+        ),
+    })
+}
+
+fn source_name(s: YearSource) -> &'static str {
+    match s {
+        YearSource::Title => "the title says",
+        YearSource::Date => "the date says",
+        YearSource::Text => "the body says",
+        YearSource::Path => "the file name says",
+        YearSource::Manifest => "the manifest says",
+        YearSource::Option => "--year says",
     }
 }
 

@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::model::{
-    Bound, Code, DocType, Kind, Metric, Period, RegionLevel, Severity, Tier, YearSource,
+    Bound, Code, DocType, Kind, Metric, Period, RegionLevel, Severity, Tier, YearClue, YearSource,
 };
 use crate::text::Span;
 
@@ -71,6 +71,9 @@ pub struct DocumentRecord {
     pub year: Option<i32>,
     pub year_source: Option<YearSource>,
     pub year_line: Option<usize>,
+    /// When the title, the delivery date and the body say different years:
+    /// what each says, and where (the `year` settled is one of them).
+    pub year_conflict: Vec<YearClue>,
     /// The region as written, its canonical name, its GB/T 2260 code (the
     /// nation's: 100000) and level, and the line it was read from.
     pub region: Option<String>,

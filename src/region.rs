@@ -7,7 +7,7 @@
 //! name several regions share resolves by the other names on its line (朝阳区
 //! after 北京市) or not at all: a region is never guessed.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use aho_corasick::{AhoCorasick, MatchKind};
 
@@ -64,6 +64,18 @@ pub struct RegionWords {
     /// by the name.
     #[serde(default)]
     pub speakers: Vec<String>,
+    /// Right after a name of two characters (和县), words that take its
+    /// suffix into a body's name: 市政府和县委 is 和 + 县委, no region.
+    #[serde(default)]
+    pub bodies: Vec<String>,
+    /// Words that hold a region's name but name none (雄安新区 holds 安新,
+    /// 示范县 范县).
+    #[serde(default)]
+    pub not_names: Vec<String>,
+    /// Names without their suffix that are everyday words (资源, 合作,
+    /// 振兴): not counted when the region a text names most is looked for.
+    #[serde(default)]
+    pub common_words: Vec<String>,
 }
 
 impl Layer for RegionWords {
@@ -79,6 +91,9 @@ impl Layer for RegionWords {
         }
         self.own.layer(over.own);
         self.speakers.layer(over.speakers);
+        self.bodies.layer(over.bodies);
+        self.not_names.layer(over.not_names);
+        self.common_words.layer(over.common_words);
     }
     fn take_out(&mut self, words: &Self) -> bool {
         self.list.take_out(&words.list);
@@ -89,6 +104,9 @@ impl Layer for RegionWords {
         self.national.take_out(&words.national);
         self.own.take_out(&words.own);
         self.speakers.take_out(&words.speakers);
+        self.bodies.take_out(&words.bodies);
+        self.not_names.take_out(&words.not_names);
+        self.common_words.take_out(&words.common_words);
         false
     }
 }
@@ -98,8 +116,13 @@ impl Layer for RegionWords {
 pub struct NationalWords {
     pub code: String,
     pub name: String,
+    /// In a head line: the report speaks for the nation (我代表国务院).
     #[serde(default)]
     pub words: Vec<String>,
+    /// In the opening text of a report whose head names no region and
+    /// whose text names none often: the nation's (我国各族人民).
+    #[serde(default)]
+    pub opening: Vec<String>,
 }
 
 impl Layer for NationalWords {
@@ -107,9 +130,11 @@ impl Layer for NationalWords {
         self.code = over.code;
         self.name = over.name;
         self.words.layer(over.words);
+        self.opening.layer(over.opening);
     }
     fn take_out(&mut self, words: &Self) -> bool {
         self.words.take_out(&words.words);
+        self.opening.take_out(&words.opening);
         false
     }
 }
@@ -184,10 +209,25 @@ pub struct Gazetteer {
     suffix_starts: Vec<char>,
     national: Option<Region>,
     national_words: Vec<String>,
+    national_opening: Vec<String>,
     own: Vec<String>,
+    bodies: Vec<String>,
+    not_names: Vec<String>,
+    common_words: HashSet<String>,
     /// Officials' titles (市长, 总理), longest first where they overlap.
     speakers: Option<AhoCorasick>,
 }
+
+/// How far after a region's name a word of its own government may stand
+/// (保定市第十四届人民代表大会: the session between), in bytes.
+const OWN_WINDOW: usize = 30;
+
+/// The fewest times a text must name a region for it to be the report's
+/// by count alone.
+const MOST_NAMED: usize = 3;
+/// How many times as often as the region its opening names first a text
+/// must name another for that one to be the report's.
+const OVER_FIRST: usize = 3;
 
 /// A region a text names, and where.
 #[derive(Debug, Clone)]
@@ -282,6 +322,7 @@ impl Gazetteer {
                 level: RegionLevel::National,
             });
             g.national_words = n.words.clone();
+            g.national_opening = n.opening.clone();
         }
         if !bad.is_empty() {
             return Err(bad);
@@ -292,6 +333,9 @@ impl Gazetteer {
             .filter_map(|s| s.chars().next())
             .collect();
         g.own = words.own.clone();
+        g.bodies = words.bodies.clone();
+        g.not_names = words.not_names.clone();
+        g.common_words = words.common_words.iter().cloned().collect();
         g.speakers = (!words.speakers.is_empty()).then(|| {
             AhoCorasick::builder()
                 .match_kind(MatchKind::LeftmostLongest)
@@ -320,6 +364,14 @@ impl Gazetteer {
         self.national.as_ref()
     }
 
+    /// Whether an opening text holds a word that makes a report whose
+    /// region nothing else says the nation's.
+    pub fn opens_as_nation(&self, opening: &str) -> bool {
+        self.national_opening
+            .iter()
+            .any(|w| opening.contains(w.as_str()))
+    }
+
     /// Whether `line` holds a word that makes a report the nation's.
     pub fn names_nation(&self, line: &str) -> bool {
         self.national_words
@@ -327,9 +379,12 @@ impl Gazetteer {
             .any(|w| line.contains(w.as_str()))
     }
 
-    /// Whether `line` says whose government or congress it speaks for.
-    pub fn names_own(&self, line: &str) -> bool {
-        self.own.iter().any(|w| line.contains(w.as_str()))
+    /// Whether the text right after a region's name (`rest`) makes it the
+    /// report's own: a word of its government or congress within a few
+    /// characters (徐水县人民政府, 保定市第十四届人民代表大会).
+    pub fn own_after(&self, rest: &str) -> bool {
+        let window = &rest[..rest.floor_char_boundary(OWN_WINDOW)];
+        self.own.iter().any(|w| window.contains(w.as_str()))
     }
 
     /// The region `line` names, where its names agree on one. `title`
@@ -346,10 +401,14 @@ impl Gazetteer {
         // Each mention: its name, and the regions it may be. A name without
         // its suffix followed by one (红河 + 州) prefers the regions whose
         // name ends so (红河哈尼族彝族自治州, not 红河县).
+        let masked = self.masked(line);
         let mentions: Vec<(usize, usize, usize, Vec<&Region>)> = automaton
             .find_iter(line)
             .filter_map(|m| {
                 let form = &self.forms[m.pattern().as_usize()];
+                if self.no_name(line, &m, &masked) {
+                    return None;
+                }
                 let next = line[m.end()..]
                     .chars()
                     .next()
@@ -398,6 +457,71 @@ impl Gazetteer {
             }
         }
         best
+    }
+
+    /// The region a text names most often, in full or without its suffix
+    /// (a province in full only), when one stands out: named at least
+    /// [`MOST_NAMED`] times, twice as often as any other, and, against the
+    /// region its opening names first (`first`), [`OVER_FIRST`] times as
+    /// often. A report whose head says nothing names its own region
+    /// throughout (容城 29 times, 北京 once); an excerpt names its own first.
+    pub fn most_named<'g>(&'g self, text: &str, first: Option<&Region>) -> Option<Found<'g>> {
+        let automaton = self.automaton.as_ref()?;
+        let masked = self.masked(text);
+        let mut counts: HashMap<usize, (usize, usize, usize)> = HashMap::new();
+        for m in automaton.find_iter(text) {
+            let form = &self.forms[m.pattern().as_usize()];
+            let [region] = form.regions[..] else { continue };
+            // A province without its suffix is named for its place in the
+            // country (京津冀, 北京的), not as the report's own.
+            let common = !form.full
+                && (self.common_words.contains(&text[m.start()..m.end()])
+                    || self.regions[region].level == RegionLevel::Province);
+            if form.short || common || self.no_name(text, &m, &masked) {
+                continue;
+            }
+            counts.entry(region).or_insert((0, m.start(), m.end())).0 += 1;
+        }
+        let mut ranked: Vec<(usize, (usize, usize, usize))> = counts.into_iter().collect();
+        ranked.sort_by_key(|&(r, (n, at, _))| (std::cmp::Reverse(n), at, r));
+        let (region, (n, start, end)) = *ranked.first()?;
+        let second = ranked.get(1).map_or(0, |(_, (n, ..))| *n);
+        let named = |r: &Region| {
+            ranked
+                .iter()
+                .find(|(i, _)| self.regions[*i] == *r)
+                .map_or(0, |(_, (n, ..))| *n)
+        };
+        let over_first =
+            first.is_none_or(|f| *f != self.regions[region] && n >= OVER_FIRST * named(f));
+        (n >= MOST_NAMED && n >= 2 * second && over_first).then(|| Found {
+            region: &self.regions[region],
+            start,
+            end,
+        })
+    }
+
+    /// Where `text` holds a word that names no region though a name is in
+    /// it (雄安新区, 示范县): a name there is none.
+    fn masked(&self, text: &str) -> Vec<(usize, usize)> {
+        self.not_names
+            .iter()
+            .flat_map(|w| {
+                text.match_indices(w.as_str())
+                    .map(|(at, w)| (at, at + w.len()))
+            })
+            .collect()
+    }
+
+    /// Whether a match names no region: a name inside a word that names
+    /// none, or a name of two characters that gives its
+    /// suffix to a body after it (和县委: 和 + 县委).
+    fn no_name(&self, text: &str, m: &aho_corasick::Match, masked: &[(usize, usize)]) -> bool {
+        let inside = |&(s, e): &(usize, usize)| s <= m.start() && m.end() <= e;
+        let rest = &text[m.end()..];
+        masked.iter().any(inside)
+            || text[m.start()..m.end()].chars().count() == 2
+                && self.bodies.iter().any(|b| rest.starts_with(b.as_str()))
     }
 
     /// The speaker a head line names after an official's title (市长 马誉峰),

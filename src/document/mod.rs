@@ -13,7 +13,7 @@
 
 pub mod words;
 
-use crate::model::{DocType, YearSource};
+use crate::model::{DocType, YearClue, YearSource};
 use crate::normalise::Normalised;
 use crate::parse::{self, Date, Token, TokenKind};
 use crate::record::DocumentRecord;
@@ -52,6 +52,9 @@ pub struct Document {
     /// statistical year of a bulletin.
     pub year: Option<Located<i32>>,
     pub year_source: Option<YearSource>,
+    /// What each source says of the year, when the title, the delivery
+    /// date and the body disagree (the year settled is one of them).
+    pub year_conflict: Vec<YearClue>,
     /// Whose report it is.
     pub region: Option<Located<Whose>>,
     /// Who delivered it.
@@ -72,10 +75,11 @@ const OPENING_LINE_MAX: usize = 1024;
 const OPENING_MAX: usize = 8192;
 
 /// Whose report it is: the region its title names, else the one a head
-/// line naming a government or congress names (在某市第十四届人民代表大会),
+/// line names as a government's or a congress's (在某市第十四届人民代表大会),
 /// else the nation where the head speaks for it (我代表国务院), else the
-/// first region the opening lines name unambiguously in full (an
-/// excerpt's).
+/// first region the opening lines name unambiguously (an excerpt's) unless
+/// the text names another far more often, else the nation where the
+/// opening speaks of it (我国各族人民).
 fn whose(
     pack: &RulePack,
     norm: &Normalised<'_>,
@@ -85,13 +89,36 @@ fn whose(
 ) -> Option<Located<Whose>> {
     use crate::model::RegionLevel;
     let g = &pack.gazetteer;
-    let found = |at: usize, l: &str, title: bool, bare: RegionLevel| {
-        let f = g.region_of(l, title, bare)?;
+    let located = |at: usize, f: crate::region::Found<'_>| {
         let (s, e) = norm.original_span(at + f.start, at + f.end);
         Some(Located {
             value: Whose {
                 written: Some(norm_original(norm, s, e).to_string()),
                 region: f.region.clone(),
+            },
+            line: Some(line_of(at + f.start)),
+        })
+    };
+    let found = |at: usize, l: &str, title: bool, bare: RegionLevel| {
+        located(at, g.region_of(l, title, bare)?)
+    };
+    // The first region the opening lines name, without its suffix up to
+    // `bare`.
+    let opening = |bare| {
+        line_starts(&norm.text)
+            .take_while(|&(at, _)| at < OPENING_MAX)
+            .filter(|(_, l)| !l.trim().is_empty())
+            .take(HEAD_LINES)
+            .find_map(|(at, l)| {
+                let l = &l[..l.floor_char_boundary(OPENING_LINE_MAX)];
+                found(at, l, false, bare)
+            })
+    };
+    let nation = |at: usize| {
+        Some(Located {
+            value: Whose {
+                written: None,
+                region: g.national()?.clone(),
             },
             line: Some(line_of(at)),
         })
@@ -101,29 +128,26 @@ fn whose(
         .filter(|&&(at, _)| title_line == Some(line_of(at)))
         .find_map(|&(at, l)| found(at, l, true, RegionLevel::County))
         .or_else(|| {
-            head.iter()
-                .filter(|(_, l)| g.names_own(l))
-                .find_map(|&(at, l)| found(at, l, false, RegionLevel::County))
-        })
-        .or_else(|| {
-            let &(at, _) = head.iter().find(|(_, l)| g.names_nation(l))?;
-            Some(Located {
-                value: Whose {
-                    written: None,
-                    region: g.national()?.clone(),
-                },
-                line: Some(line_of(at)),
+            head.iter().find_map(|&(at, l)| {
+                let f = g
+                    .region_of(l, false, RegionLevel::County)
+                    .filter(|f| g.own_after(&l[f.end..]))?;
+                located(at, f)
             })
         })
         .or_else(|| {
-            line_starts(&norm.text)
-                .take_while(|&(at, _)| at < OPENING_MAX)
-                .filter(|(_, l)| !l.trim().is_empty())
-                .take(HEAD_LINES)
-                .find_map(|(at, l)| {
-                    let l = &l[..l.floor_char_boundary(OPENING_LINE_MAX)];
-                    found(at, l, false, RegionLevel::Province)
-                })
+            let &(at, _) = head.iter().find(|(_, l)| g.names_nation(l))?;
+            nation(at)
+        })
+        .or_else(|| {
+            let first = opening(RegionLevel::Province);
+            let most = g.most_named(&norm.text, first.as_ref().map(|f| &f.value.region));
+            let text = &norm.text[..norm.text.floor_char_boundary(OPENING_MAX)];
+            match most {
+                Some(m) => located(0, m),
+                None if first.is_none() && g.opens_as_nation(text) => nation(0),
+                None => first,
+            }
         })
 }
 
@@ -255,15 +279,21 @@ impl Document {
             let year = years_in(&parse::time_tokens(l, &pack.grammar.words)).max()?;
             Some((year, Some(line_of(*at))))
         });
+        let body = text_year(pack, norm, looks_back);
+        let strong = body
+            .strong
+            .map(|(y, at)| (y, Some(line_of(at)), YearSource::Text));
+        let delivered = delivered.map(|d| (d.value.year, d.line, YearSource::Date));
+        let title_year = title_year.map(|(y, l)| (y, l, YearSource::Title));
+        // The delivery line is the report's own word; the body's plans and
+        // reviews win over a page's title (a page titled with the year it
+        // was published may hold an earlier year's report).
         let settled = given
             .year
             .map(|(y, src)| (y, None, src))
-            .or(title_year.map(|(y, l)| (y, l, YearSource::Title)))
-            .or(delivered.map(|d| (d.value.year, d.line, YearSource::Date)))
-            .or_else(|| {
-                text_year(pack, norm, looks_back)
-                    .map(|(y, at)| (y, Some(line_of(at)), YearSource::Text))
-            })
+            .or(delivered)
+            .or(strong)
+            .or(title_year)
             .or(published.map(|d| {
                 // A page is published in the year it covers, or the next
                 // for a bulletin or an analysis of a closed year.
@@ -274,10 +304,21 @@ impl Document {
                 };
                 (year, d.line, YearSource::Date)
             }))
-            .or_else(|| path_year(path).map(|y| (y, None, YearSource::Path)));
+            .or_else(|| path_year(path).map(|y| (y, None, YearSource::Path)))
+            .or(body
+                .weak
+                .map(|(y, at)| (y, Some(line_of(at)), YearSource::Text)));
         if let Some((year, line, source)) = settled.filter(|(y, ..)| (1949..=2100).contains(y)) {
             doc.year = Some(Located { value: year, line });
             doc.year_source = Some(source);
+        }
+        let clues: Vec<YearClue> = [title_year, delivered, strong]
+            .into_iter()
+            .flatten()
+            .map(|(year, line, source)| YearClue { year, source, line })
+            .collect();
+        if given.year.is_none() && clues.iter().any(|c| c.year != clues[0].year) {
+            doc.year_conflict = clues;
         }
         doc
     }
@@ -295,6 +336,7 @@ impl Document {
             year: self.year.as_ref().map(|y| y.value),
             year_source: self.year_source,
             year_line: self.year.as_ref().and_then(|y| y.line),
+            year_conflict: self.year_conflict.clone(),
             region: self.region.as_ref().and_then(|r| r.value.written.clone()),
             region_name: self.region.as_ref().map(|r| r.value.region.name.clone()),
             region_code: self.region.as_ref().map(|r| r.value.region.code.clone()),
@@ -363,7 +405,20 @@ fn years_in(tokens: &[Token]) -> impl Iterator<Item = i32> + '_ {
 /// The year the text settles, and where: the year it names as planned or
 /// reviewed, the plan period it closes, the latest year it looks back on.
 /// `looks_back`: the document reviews the year before its own.
-fn text_year(pack: &RulePack, norm: &Normalised<'_>, looks_back: bool) -> Option<(i32, usize)> {
+/// How far after a year in a heading its review word may stand, in bytes.
+const HEADING_GAP: usize = 48;
+
+/// What the body says of a document's year: `strong` from the years it
+/// names as planned or reviewed (the year most of them give, the first
+/// said on a tie); `weak` from the plan period it closes and the years it
+/// looks back on.
+#[derive(Debug, Default)]
+struct TextYears {
+    strong: Option<(i32, usize)>,
+    weak: Option<(i32, usize)>,
+}
+
+fn text_year(pack: &RulePack, norm: &Normalised<'_>, looks_back: bool) -> TextYears {
     let words = &pack.documents;
     let gw = &pack.grammar.words;
     let own = |reviewed: i32| if looks_back { reviewed + 1 } else { reviewed };
@@ -376,6 +431,18 @@ fn text_year(pack: &RulePack, norm: &Normalised<'_>, looks_back: bool) -> Option
         }
         let rest = rest.trim_start();
         list.iter().any(|w| rest.starts_with(w.as_str()))
+    };
+    // Whether words of `list` stand in the rest of a heading's title, a
+    // few characters after a year ending at `end`.
+    let within = |line: &str, end: usize, list: &[String]| {
+        let rest = &line[end..line.floor_char_boundary(end + HEADING_GAP)];
+        list.iter().any(|w| rest.contains(w.as_str()))
+    };
+    // Whether words of `list` stand right before a year starting at
+    // `start` (刚刚过去的2020年).
+    let before = |line: &str, start: usize, list: &[String]| {
+        let head = line[..start].trim_end();
+        list.iter().any(|w| head.ends_with(w.as_str()))
     };
     // A year looked back on: at its end (2012年底), with an amount at it
     // (2012年的1923亿元), or opening a clause (2012年,…; the tokens say
@@ -395,12 +462,17 @@ fn text_year(pack: &RulePack, norm: &Normalised<'_>, looks_back: bool) -> Option
             || !matches!(tokens[i - 1].kind, TokenKind::TimePrep)
             || tokens[i - 1].end != tokens[i].start
     };
-    let mut plan = None;
-    let mut review = None;
+    // The report's year each plan or review statement gives, how often and
+    // where first.
+    let mut said: Vec<(i32, usize, usize)> = Vec::new();
+    let mut say = |year: i32, at: usize| match said.iter_mut().find(|(y, ..)| *y == year) {
+        Some((_, n, _)) => *n += 1,
+        None => said.push((year, 1, at)),
+    };
     let mut closed = None;
     // Years looked back on, with how often and where first.
     let mut looked: std::collections::BTreeMap<i32, (usize, usize)> = Default::default();
-    'lines: for (at, line) in line_starts(&norm.text) {
+    for (at, line) in line_starts(&norm.text) {
         // Only a sentence with a year (2012年) or a closed plan (“十四五”
         // 圆满收官) says anything here: the grammar is spared the rest.
         let closes = parse::may_hold_plan(line)
@@ -408,6 +480,9 @@ fn text_year(pack: &RulePack, norm: &Normalised<'_>, looks_back: bool) -> Option
         if !closes && parse::year_ends(line).next().is_none() {
             continue;
         }
+        // A heading may put words between the year and the review word
+        // (一、1991年国内工作的回顾).
+        let heading = parse::heading(line).is_some();
         for (s, e, _) in parse::sentences(line) {
             let sentence = &line[s..e];
             // A sentence is read only for a year it plans, reviews or looks
@@ -415,8 +490,9 @@ fn text_year(pack: &RulePack, norm: &Normalised<'_>, looks_back: bool) -> Option
             let notable = parse::year_ends(sentence).any(|end| {
                 after(sentence, end, &words.plan_year)
                     || after(sentence, end, &words.review_year)
+                    || heading && within(sentence, end, &words.review_year)
                     || looks_back_on(sentence, end)
-            });
+            }) || words.reviewed.iter().any(|w| sentence.contains(w.as_str()));
             if !(notable || closes && parse::may_hold_plan(sentence)) {
                 continue;
             }
@@ -452,13 +528,13 @@ fn text_year(pack: &RulePack, norm: &Normalised<'_>, looks_back: bool) -> Option
                 if !own_year(&tokens, i) {
                     continue;
                 }
-                // The year planned settles it: nothing after can change it.
                 if after(sentence, t.end, &words.plan_year) {
-                    plan = Some((y, at + s));
-                    break 'lines;
-                }
-                if review.is_none() && after(sentence, t.end, &words.review_year) {
-                    review = Some((own(y), at + s));
+                    say(y, at + s);
+                } else if after(sentence, t.end, &words.review_year)
+                    || before(sentence, t.start, &words.reviewed)
+                    || heading && within(sentence, t.end, &words.review_year)
+                {
+                    say(own(y), at + s);
                 }
                 let opens_clause = tokens[..i]
                     .iter()
@@ -482,11 +558,18 @@ fn text_year(pack: &RulePack, norm: &Normalised<'_>, looks_back: bool) -> Option
         .map(|(&y, &(_, at))| (own(y), at));
     // A plan period may close inside the years reviewed (a five-year review
     // names the plan finished in its third): the later of the two counts.
-    let looked_back = match (closed, latest) {
+    // A plan period may close inside the years reviewed (a five-year review
+    // names the plan finished in its third): the later of the two counts.
+    let weak = match (closed, latest) {
         (Some(c), Some(l)) => Some(if c.0 >= l.0 { c } else { l }),
         (c, l) => c.or(l),
     };
-    plan.or(review).or(looked_back)
+    let strong = said
+        .iter()
+        .rev()
+        .max_by_key(|(_, n, _)| *n)
+        .map(|&(y, _, at)| (y, at));
+    TextYears { strong, weak }
 }
 
 /// A year in the file name (…/2012.txt, 某市_2014_report.txt): four
@@ -520,6 +603,56 @@ mod tests {
             .unwrap()
             .extract("t.txt", text)
             .document
+    }
+
+    #[test]
+    fn the_body_wins_over_a_page_title_and_says_so() {
+        // A page titled with the year it was published holds the 2019 report.
+        let doc = read(
+            "2021年某县政府工作报告\n一、2018年工作回顾\n地区生产总值增长6%。\n二、2019年工作安排\n2019年主要预期目标是：地区生产总值增长6%。\n",
+        );
+        assert_eq!(doc.year.as_ref().unwrap().value, 2019);
+        assert_eq!(doc.year_source, Some(YearSource::Text));
+        let said: Vec<(i32, YearSource, Option<usize>)> = doc
+            .year_conflict
+            .iter()
+            .map(|c| (c.year, c.source, c.line))
+            .collect();
+        assert_eq!(
+            said,
+            [
+                (2021, YearSource::Title, Some(1)),
+                (2019, YearSource::Text, Some(2))
+            ]
+        );
+        // Agreeing sources are no conflict.
+        let doc = read("2019年某县政府工作报告\n一、2018年工作回顾\n");
+        assert!(doc.year_conflict.is_empty());
+    }
+
+    #[test]
+    fn years_the_body_names_as_reviewed() {
+        // Before the year, and in a heading with words between.
+        let doc = read("各位代表：\n刚刚过去的1984年，是取得伟大成就的一年。\n");
+        assert_eq!(doc.year.unwrap().value, 1985);
+        let doc = read("各位代表：\n一、1991年国内工作的回顾\n");
+        assert_eq!(doc.year.unwrap().value, 1992);
+        // The year most statements give; one slip is outvoted.
+        let doc = read(
+            "各位代表：\n一、2020年工作回顾\n2020年主要预期目标全面完成。\n二、2021年工作安排\n",
+        );
+        assert_eq!(doc.year.unwrap().value, 2021);
+    }
+
+    #[test]
+    fn regions_of_texts_whose_head_names_none() {
+        // 和县委 is 和 + 县委; 容城 named throughout is the report's.
+        let body = "在市委、市政府和县委的坚强领导下，容城经济稳中有进。加强与北京服装学院合作。容城新区建设。容城工业发展。\n";
+        let doc = read(&format!("一、2014年工作回顾\n{body}"));
+        assert_eq!(doc.region.unwrap().value.region.code, "130629");
+        // An excerpt names its own region first.
+        let doc = read("望花区经济平稳。望花发展。望花建设。古丈项目。古丈养殖。\n");
+        assert_eq!(doc.region.unwrap().value.region.code, "210404");
     }
 
     #[test]

@@ -38,6 +38,10 @@ pub struct DocumentWords {
     /// (2013年工作回顾).
     #[serde(default)]
     pub review_year: Vec<String>,
+    /// Right before a year, words naming it the year the report reviews
+    /// (刚刚过去的2020年).
+    #[serde(default)]
+    pub reviewed: Vec<String>,
     /// After a five-year plan (“十四五”), words saying it has closed: the
     /// report reviews its last year.
     #[serde(default)]
@@ -54,6 +58,7 @@ impl Layer for DocumentWords {
         self.meeting.layer(over.meeting);
         self.plan_year.layer(over.plan_year);
         self.review_year.layer(over.review_year);
+        self.reviewed.layer(over.reviewed);
         self.plan_closed.layer(over.plan_closed);
         self.year_end.layer(over.year_end);
     }
@@ -62,6 +67,7 @@ impl Layer for DocumentWords {
         self.meeting.take_out(&words.meeting);
         self.plan_year.take_out(&words.plan_year);
         self.review_year.take_out(&words.review_year);
+        self.reviewed.take_out(&words.reviewed);
         self.plan_closed.take_out(&words.plan_closed);
         self.year_end.take_out(&words.year_end);
         false
@@ -112,6 +118,7 @@ pub fn compile(section: &DocumentSection) -> DocumentWords {
             &mut d.meeting,
             &mut d.plan_year,
             &mut d.review_year,
+            &mut d.reviewed,
             &mut d.plan_closed,
             &mut d.year_end,
         ] {

@@ -189,7 +189,9 @@ pub fn link(
                 state.span = span;
                 paragraph.span = span;
             }
-            first = false;
+            // A salutation (各位代表！) opens no paragraph: the sentence after
+            // it does (各位代表！刚刚过去的2020年，…).
+            first = first && line[range.0..range.1].chars().count() <= SALUTATION_CHARS;
         }
         state.advance(cx, &headings, line_end);
         line_start = line_end + 1;
@@ -198,6 +200,18 @@ pub fn link(
         frame: Some(state.frame),
         span: state.span,
     }
+}
+
+/// The longest sentence taken for a salutation.
+const SALUTATION_CHARS: usize = 8;
+
+/// The sentence that opens a paragraph: its first, or the one after a
+/// salutation (各位代表！).
+fn opening_sentence(line: &str, spans: &[parse::SentenceSpan]) -> usize {
+    spans
+        .iter()
+        .position(|&(s, e, _)| line[s..e].chars().count() > SALUTATION_CHARS)
+        .unwrap_or(0)
 }
 
 /// An audited walk's account of a sentence: each figure it holds (in a
@@ -289,7 +303,7 @@ fn paragraph_opening(
     spans: &[parse::SentenceSpan],
 ) {
     let pack = cx.pack;
-    let first = match spans.first() {
+    let first = match spans.get(opening_sentence(line, spans)) {
         Some(&(s, e, _)) => &line[s..e],
         None => parse::sentences(line)
             .first()
@@ -400,6 +414,7 @@ fn line_tokens(
                     .any(|c| pack.lexicon.is_frame(c)))
     };
     let last = (0..spans.len()).rposition(matters).unwrap_or(0);
+    let opening = opening_sentence(line, spans);
     let mut tokens = Vec::new();
     for (i, span) in spans.iter().enumerate() {
         let (s, e, end) = *span;
@@ -414,7 +429,7 @@ fn line_tokens(
             if matters {
                 return Some(shaped.tokens());
             }
-            let timely = if i == 0 {
+            let timely = if i <= opening {
                 shaped.may_hold_time()
             } else {
                 shaped.may_open_with_time()

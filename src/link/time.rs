@@ -635,7 +635,6 @@ impl Time {
         // An outcome (or an estimate) is over the span its paragraph is
         // about; a goal over the one a heading names too (二、“十五五”时期
         // 主要目标).
-        let actual = kind == Kind::Actual;
         let span = if kind == Kind::Target {
             self.span.or(self.heading_span)
         } else {
@@ -647,8 +646,8 @@ impl Time {
         let at_end = match metric {
             Metric::Growth | Metric::Change => false,
             _ if held.maintained => false,
-            _ if held.reached => actual || self.dated,
-            Metric::Ratio => actual,
+            _ if held.reached => kind != Kind::Target || self.dated,
+            Metric::Ratio => kind != Kind::Target,
             Metric::Level => false,
         };
         if at_end {

@@ -588,12 +588,21 @@ fn token(pair: Pair<'_, Rule>, r: &Reader<'_>) -> Option<Token> {
             })
         }
         Rule::plan_span => {
+            let at_end = pair
+                .clone()
+                .into_inner()
+                .any(|p| p.as_rule() == Rule::span_end);
             let n = pair
                 .into_inner()
                 .find(|p| p.as_rule() == Rule::cn_digit)
                 .and_then(|d| cn_value(d.as_str()))?;
             // From the sixth plan (1981–1985) on, plan n ends in 1955 + 5n.
-            TokenKind::PlanSpan(1955 + 5 * (10 + n as i32))
+            let end = 1955 + 5 * (10 + n as i32);
+            if at_end {
+                TokenKind::Year(end)
+            } else {
+                TokenKind::PlanSpan(end)
+            }
         }
         Rule::period => TokenKind::Period(period_label(pair, r)),
         Rule::figure => TokenKind::Figure(figure(pair, r, start)?),
@@ -684,9 +693,15 @@ fn figure(pair: Pair<'_, Rule>, r: &Reader<'_>, start: usize) -> Option<Figure> 
                 let inner = part.into_inner().next()?;
                 let rule = inner.as_rule();
                 let mut numbers = Vec::new();
+                let mut first_cn: Option<&str> = None;
                 for p in inner.into_inner() {
                     match p.as_rule() {
                         Rule::number | Rule::percent_number => {
+                            if numbers.is_empty()
+                                && !p.as_str().starts_with(|c: char| c.is_ascii_digit())
+                            {
+                                first_cn = Some(p.as_str());
+                            }
                             numbers.push(number_value(p.as_str())?)
                         }
                         Rule::unit => f.unit = r.str(&p),
@@ -706,6 +721,16 @@ fn figure(pair: Pair<'_, Rule>, r: &Reader<'_>, start: usize) -> Option<Figure> 
                     f.unit = "%".into();
                 }
                 f.value = *numbers.first()?;
+                // 四亿零七百多万吨: a qualifier inside a Chinese numeral, whose
+                // 万 went with the unit: the amount is 4亿0700万 吨.
+                if let Some(n) = first_cn.filter(|n| n.contains('亿'))
+                    && f.inner_qual.is_some()
+                    && let Some(rest) = f.unit.strip_prefix('万')
+                    && !rest.is_empty()
+                {
+                    f.value = cn_numeral_value(&format!("{n}万"))?;
+                    f.unit = rest.to_string();
+                }
                 if rule != Rule::quantity {
                     f.value_max = numbers.get(1).copied();
                 }
@@ -1095,6 +1120,12 @@ mod tests {
         let f = figures("完成一千二百亿元");
         assert_eq!((f[0].value, f[0].unit.as_str()), (1200.0, "亿元"));
         assert_eq!(figures("新增三十多万人")[0].value, 30.0);
+        // 多 inside a numeral of 亿: its 万 is the numeral's, not the unit's.
+        let f = figures("达到四亿零七百多万吨");
+        assert_eq!(
+            (f[0].value, f[0].unit.as_str(), f[0].inner_qual.as_deref()),
+            (407_000_000.0, "吨", Some("多"))
+        );
         // A count of things is no amount.
         assert!(figures("建成一个中心、三项工程").is_empty());
         assert_eq!(cn_numeral_value("两万五千"), Some(25000.0));

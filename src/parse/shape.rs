@@ -40,13 +40,15 @@ pub enum Class {
     Range,
     /// After a year, opens a span rather than naming the year (以来).
     Since,
+    /// After a plan period, names its last year (末).
+    SpanEnd,
 }
 
 /// The mark that says "a vocabulary word begins here".
 pub const WORD_MARK: char = '\u{E000}';
 
 impl Class {
-    pub const ALL: [Class; 14] = [
+    pub const ALL: [Class; 15] = [
         Class::Verb,
         Class::Before,
         Class::Tier,
@@ -61,6 +63,7 @@ impl Class {
         Class::Damaged,
         Class::Range,
         Class::Since,
+        Class::SpanEnd,
     ];
 
     fn mark(self) -> char {

@@ -42,6 +42,9 @@ section! {
         /// Words after a year that open a span from it (2021年以来): the year
         /// is then no figure's year.
         since: Option<Vec<String>> => words,
+        /// Words after a plan period that name its last year (“十二五”末 is
+        /// 2015, a year, not the span).
+        span_end: Option<Vec<String>> => words,
         /// Words that are none of the above, listed so that the shorter words
         /// inside them are not read (个季度 holds the unit 个, 增加值 the verb 增加).
         not_words: Option<Vec<String>> => words,
@@ -231,6 +234,7 @@ fn grammar_words(vocab: &GrammarSection, units: &UnitSection) -> Words {
     add(&mut all(&vocab.periods), Some(Class::Period));
     add(&mut vocab.range_words.iter().flatten(), Some(Class::Range));
     add(&mut vocab.since.iter().flatten(), Some(Class::Since));
+    add(&mut vocab.span_end.iter().flatten(), Some(Class::SpanEnd));
     add(&mut vocab.not_words.iter().flatten(), None);
     Words::new(classes.into_iter().collect())
 }
@@ -299,6 +303,7 @@ fn read_words<'v>(v: &'v GrammarSection, units: &'v UnitSection) -> Vec<&'v Stri
         &v.time_prepositions,
         &v.range_words,
         &v.since,
+        &v.span_end,
     ] {
         out.extend(list.iter().flatten());
     }
