@@ -177,7 +177,7 @@ impl Region {
     }
 
     /// Whether `self` contains `other` (a province its counties).
-    fn contains(&self, other: &Region) -> bool {
+    pub fn contains(&self, other: &Region) -> bool {
         let prefix = match self.level {
             RegionLevel::National => 0,
             RegionLevel::Province => 2,
@@ -498,6 +498,27 @@ impl Gazetteer {
             region: &self.regions[region],
             start,
             end,
+        })
+    }
+
+    /// Whether `text` names a place below `region` (a prefecture of a
+    /// province, a county of a prefecture), in full or without its suffix
+    /// (everyday words aside).
+    pub fn names_below(&self, text: &str, region: &Region) -> bool {
+        let Some(automaton) = self.automaton.as_ref() else {
+            return false;
+        };
+        let masked = self.masked(text);
+        automaton.find_iter(text).any(|m| {
+            let form = &self.forms[m.pattern().as_usize()];
+            let common = !form.full && self.common_words.contains(&text[m.start()..m.end()]);
+            !form.short
+                && !common
+                && !self.no_name(text, &m, &masked)
+                && form
+                    .regions
+                    .iter()
+                    .any(|&i| region.contains(&self.regions[i]))
         })
     }
 

@@ -135,7 +135,9 @@ pub fn link(
             line_start = line_end + 1;
             continue;
         };
-        let (aliases, excluded) = whose::without_excluded(pack, &tokens, aliases, &cues);
+        let region = cx.document.region.as_ref().map(|r| &r.value.region);
+        let (aliases, excluded) =
+            whose::without_excluded(pack, region, line, &tokens, aliases, &cues);
         let mut paragraph = TimeState {
             span: state.span,
             ..TimeState::default()

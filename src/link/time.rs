@@ -517,12 +517,16 @@ pub(super) fn time_of(
     };
     let over_span = cue_from(reach, Role::OverSpan);
     let (h_year, h_period, h_span) = state.heading_time(headings);
-    let span = time.span.or(h_span);
-    let span_year = span.and_then(|s| match s {
+    let end_of = |s: Span| match s {
         Span::Past => state.time.review_year,
         Span::Ahead => state.time.plan_year.map(|y| y + 4),
         Span::Plan(e) => Some(e),
-    });
+    };
+    // A heading's span scopes what has no time of its own: under 二、“十五五”
+    // 时期主要目标, 2026年…增长5% is annual; 力争到2030年… is the span's.
+    let h_span = h_span.filter(|&s| time.year.is_none() || time.year == end_of(s));
+    let span = time.span.or(h_span);
+    let span_year = span.and_then(end_of);
     let why = match (time.year, span_year, h_year, state.time.plan_year) {
         (Some(_), ..) => YearWhy::Stated,
         (None, Some(_), ..) => YearWhy::Span,
@@ -643,11 +647,14 @@ impl Time {
         if span.is_none() {
             return Some(self.period.clone());
         }
+        // A rate is of the span's last year, for a goal the span's own (力争
+        // 到2030年森林覆盖率达到35%: 5y); a level reached by a dated goal is
+        // its year's (到2016年…达到92亿元).
         let at_end = match metric {
             Metric::Growth | Metric::Change => false,
             _ if held.maintained => false,
-            _ if held.reached => kind != Kind::Target || self.dated,
             Metric::Ratio => kind != Kind::Target,
+            _ if held.reached => kind != Kind::Target || self.dated,
             Metric::Level => false,
         };
         if at_end {

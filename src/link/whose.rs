@@ -7,6 +7,7 @@ use super::index::{Sentence, hits_in};
 use crate::link::words::{AliasHit, CueHit, Place, Role};
 use crate::normalise::is_cjk;
 use crate::parse::{Token, TokenKind};
+use crate::region::Region;
 use crate::rules::RulePack;
 
 /// A gap against a target or an average (超过年初预期目标0.2个百分点,
@@ -88,10 +89,13 @@ pub(super) fn modifies_noun(s: &Sentence<'_>, pack: &RulePack, end: usize, count
 
 /// A name with an exclusion word earlier in its clause is about what the
 /// word names (经开区力争形成固定资产投资…, 对东盟进出口, 拉动GDP增长), not
-/// the region's indicator. The names kept, and those left out with the
-/// exclusion that did it.
+/// the region's indicator; so is one after the name of a place below the
+/// report's `region` (庆阳、酒泉经济总量 in a provincial report). The names
+/// kept, and those left out with the exclusion that did it.
 pub(super) fn without_excluded(
     pack: &RulePack,
+    region: Option<&Region>,
+    line: &str,
     tokens: &[Token],
     aliases: Vec<AliasHit>,
     cues: &[CueHit],
@@ -117,6 +121,15 @@ pub(super) fn without_excluded(
                     indicators
                         .iter()
                         .find_map(|i| pack.lexicon.excluding(c, Place::Before, i))
+                })
+                .or_else(|| {
+                    let region = region?;
+                    let ex = indicators
+                        .iter()
+                        .find_map(|i| pack.lexicon.sub_region_exclusion(i))?;
+                    pack.gazetteer
+                        .names_below(&line[clause..a.start], region)
+                        .then_some(ex)
                 });
             if let Some(ex) = excluded {
                 removed.push((*a, ex));
@@ -156,12 +169,25 @@ mod tests {
     fn a_part_of_the_region_before_the_name() {
         let read = Read::new("武汉都市圈经济总量增长6%。");
         assert_eq!(read.aliases.len(), 1, "经济总量 is read");
-        let (kept, removed) =
-            without_excluded(&PACK, &read.tokens, read.aliases.clone(), &read.cues);
+        let (kept, removed) = without_excluded(
+            &PACK,
+            None,
+            &read.line,
+            &read.tokens,
+            read.aliases.clone(),
+            &read.cues,
+        );
         assert!(kept.is_empty());
         assert_eq!(PACK.lexicon.exclusion(removed[0].1).name, "part_of_region");
         let read = Read::new("全县固定资产投资增长10%。");
-        let (kept, _) = without_excluded(&PACK, &read.tokens, read.aliases.clone(), &read.cues);
+        let (kept, _) = without_excluded(
+            &PACK,
+            None,
+            &read.line,
+            &read.tokens,
+            read.aliases.clone(),
+            &read.cues,
+        );
         assert_eq!(kept.len(), 1);
     }
 

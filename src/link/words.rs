@@ -92,6 +92,11 @@ pub struct Exclusion {
     /// empty: for every name.
     #[serde(default)]
     pub indicators: Vec<String>,
+    /// Names of the gazetteer below the report's region, earlier in the
+    /// name's clause, count as words `before` (庆阳、酒泉经济总量 in a
+    /// provincial report).
+    #[serde(default)]
+    pub sub_regions: bool,
 }
 
 impl Layer for Exclusion {
@@ -99,11 +104,13 @@ impl Layer for Exclusion {
         self.before.layer(over.before);
         self.between.layer(over.between);
         self.indicators.layer(over.indicators);
+        self.sub_regions |= over.sub_regions;
     }
     fn take_out(&mut self, words: &Self) -> bool {
         self.before.take_out(&words.before);
         self.between.take_out(&words.between);
         self.indicators.take_out(&words.indicators);
+        self.sub_regions &= !words.sub_regions;
         false
     }
 }
@@ -287,6 +294,8 @@ pub struct CompiledExclusion {
     pub name: String,
     /// Only names of these indicators; empty: every name.
     pub indicators: Vec<String>,
+    /// Names of places below the report's region count as its words.
+    pub sub_regions: bool,
 }
 
 /// One indicator rule, ready to use.
@@ -508,6 +517,15 @@ impl Lexicon {
                     .then_some(exclusion)
             }
             _ => None,
+        })
+    }
+
+    /// The exclusion that names of places below the report's region make,
+    /// for a name of `indicator`.
+    pub fn sub_region_exclusion(&self, indicator: &str) -> Option<usize> {
+        self.exclusions.iter().position(|ex| {
+            ex.sub_regions
+                && (ex.indicators.is_empty() || ex.indicators.iter().any(|i| i == indicator))
         })
     }
 
@@ -748,6 +766,7 @@ pub fn compile(
         exclusions.push(CompiledExclusion {
             name: name.clone(),
             indicators: ex.indicators.clone(),
+            sub_regions: ex.sub_regions,
         });
     }
     // One automaton for names and words, each string once with its uses.

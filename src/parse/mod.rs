@@ -696,6 +696,9 @@ fn figure(pair: Pair<'_, Rule>, r: &Reader<'_>, start: usize) -> Option<Figure> 
                 let mut first_cn: Option<&str> = None;
                 for p in inner.into_inner() {
                     match p.as_rule() {
+                        Rule::spaced_digits => {
+                            numbers.push(p.as_str().replace(' ', "").parse().ok()?)
+                        }
                         Rule::number | Rule::percent_number => {
                             if numbers.is_empty()
                                 && !p.as_str().starts_with(|c: char| c.is_ascii_digit())
@@ -1131,6 +1134,15 @@ mod tests {
         assert_eq!(cn_numeral_value("两万五千"), Some(25000.0));
         assert_eq!(cn_numeral_value("一千零五十"), Some(1050.0));
         assert_eq!(cn_numeral_value("一亿二千万"), Some(120_000_000.0));
+    }
+
+    #[test]
+    fn figures_split_by_stray_blanks() {
+        let f = figures("生产总值12.3 4亿元，增长1 2 %");
+        let got: Vec<(f64, &str)> = f.iter().map(|f| (f.value, f.unit.as_str())).collect();
+        assert_eq!(got, [(12.34, "亿元"), (12.0, "%")]);
+        // Numbers apart with no unit after them stay apart.
+        assert!(figures("地区生产总值 1234.5 6.5").is_empty());
     }
 
     #[test]
