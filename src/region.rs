@@ -387,6 +387,13 @@ impl Gazetteer {
         self.own.iter().any(|w| window.contains(w.as_str()))
     }
 
+    /// Whether `line` holds a word of a government or congress at all: a
+    /// line without one names no region as its own, and is spared the
+    /// search for names.
+    pub fn names_own(&self, line: &str) -> bool {
+        self.own.iter().any(|w| line.contains(w.as_str()))
+    }
+
     /// The region `line` names, where its names agree on one. `title`
     /// allows short names; a name without its suffix alone (徐水, 重庆)
     /// counts for regions up to `bare` (in a title or a meeting line any

@@ -7,9 +7,12 @@ use std::path::Path;
 use zhibiao::Extractor;
 use zhibiao::eval::{self, Gold};
 
-/// The records of every document of `tests/corpus/<set>`, read as the CLI
-/// reads them.
-fn records(set: &str) -> (Vec<zhibiao::Indicator>, Vec<zhibiao::Section>) {
+/// The records of every document of `tests/corpus/<set>` that `keep`
+/// accepts by file name, read as the CLI reads them.
+fn records_of(
+    set: &str,
+    keep: impl Fn(&str) -> bool,
+) -> (Vec<zhibiao::Indicator>, Vec<zhibiao::Section>) {
     let engine = Extractor::builtin().unwrap();
     let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/corpus")
@@ -19,6 +22,9 @@ fn records(set: &str) -> (Vec<zhibiao::Indicator>, Vec<zhibiao::Section>) {
     for e in std::fs::read_dir(dir).unwrap() {
         let p = e.unwrap().path();
         let name = p.file_name().unwrap().to_string_lossy().to_string();
+        if !keep(&name) {
+            continue;
+        }
         let text = zhibiao::decode(&std::fs::read(&p).unwrap(), &name, None)
             .unwrap()
             .text;
@@ -29,6 +35,10 @@ fn records(set: &str) -> (Vec<zhibiao::Indicator>, Vec<zhibiao::Section>) {
     (ind, sec)
 }
 
+fn records(set: &str) -> (Vec<zhibiao::Indicator>, Vec<zhibiao::Section>) {
+    records_of(set, |_| true)
+}
+
 fn gold(name: &str) -> Gold {
     let p = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/gold")
@@ -36,12 +46,14 @@ fn gold(name: &str) -> Gold {
     eval::load_gold(&std::fs::read_to_string(p).unwrap()).unwrap()
 }
 
-/// Strict, loose and section F1 of a set, against the floors given.
+/// Strict, loose and section F1 of a set, against the floors given: on
+/// the documents of the set that have gold (all of seeds and dev; six of
+/// wild).
 fn meets_the_bar(set: &str, strict: f64, loose: f64, sections: f64) {
-    let (ind, sec) = records(set);
     let Gold::Indicators(g) = gold(&format!("{set}.indicators.jsonl")) else {
         panic!("indicator gold")
     };
+    let (ind, sec) = records_of(set, |name| g.iter().any(|r| r.doc == name));
     let r = eval::score_indicators(&g, &ind);
     assert!(
         r.strict.f1() >= strict,
@@ -67,7 +79,14 @@ fn seeds_meet_the_bar() {
 
 #[test]
 fn the_development_set_meets_the_bar() {
-    meets_the_bar("dev", 0.92, 0.96, 0.97);
+    meets_the_bar("dev", 0.95, 0.96, 0.97);
+}
+
+/// The annotated wild reports (1978–2026, counties to the State Council):
+/// the unseen-report bar the gap finder's loop is worked against.
+#[test]
+fn the_wild_gold_meets_the_bar() {
+    meets_the_bar("wild", 0.95, 0.95, 0.9);
 }
 
 #[test]

@@ -128,12 +128,14 @@ fn whose(
         .filter(|&&(at, _)| title_line == Some(line_of(at)))
         .find_map(|&(at, l)| found(at, l, true, RegionLevel::County))
         .or_else(|| {
-            head.iter().find_map(|&(at, l)| {
-                let f = g
-                    .region_of(l, false, RegionLevel::County)
-                    .filter(|f| g.own_after(&l[f.end..]))?;
-                located(at, f)
-            })
+            head.iter()
+                .filter(|(_, l)| g.names_own(l))
+                .find_map(|&(at, l)| {
+                    let f = g
+                        .region_of(l, false, RegionLevel::County)
+                        .filter(|f| g.own_after(&l[f.end..]))?;
+                    located(at, f)
+                })
         })
         .or_else(|| {
             let &(at, _) = head.iter().find(|(_, l)| g.names_nation(l))?;
@@ -141,7 +143,8 @@ fn whose(
         })
         .or_else(|| {
             let first = opening(RegionLevel::Province);
-            let most = g.most_named(&norm.text, first.as_ref().map(|f| &f.value.region));
+            let counted = &norm.text[..norm.text.floor_char_boundary(COUNTED_MAX)];
+            let most = g.most_named(counted, first.as_ref().map(|f| &f.value.region));
             let text = &norm.text[..norm.text.floor_char_boundary(OPENING_MAX)];
             match most {
                 Some(m) => located(0, m),
@@ -150,6 +153,10 @@ fn whose(
             }
         })
 }
+
+/// How much of a report is read to count the regions it names: a report
+/// names its own throughout, and its first pages say as much as the whole.
+const COUNTED_MAX: usize = 16 * 1024;
 
 /// How many non-empty lines from the top hold a title and a date.
 const HEAD_LINES: usize = 30;
@@ -505,16 +512,24 @@ fn text_year(pack: &RulePack, norm: &Normalised<'_>, looks_back: bool) -> TextYe
             }
             // A sentence that plans, or speaks of this year or the next
             // (做好今年的工作), looks forward.
-            let plans = pack
-                .lexicon
-                .scan(sentence)
-                .cues
-                .iter()
-                .any(|c| pack.lexicon.is_frame(c))
-                || tokens.iter().any(|t| match &t.kind {
-                    TokenKind::RelYear(w) => pack.grammar.relative_year(w).is_some_and(|o| o >= 0),
-                    _ => false,
-                });
+            // Asked only of a sentence that looks back on a year: the scan of
+            // its words is the dearest read here.
+            let plans = std::cell::OnceCell::new();
+            let plans = || {
+                *plans.get_or_init(|| {
+                    tokens.iter().any(|t| match &t.kind {
+                        TokenKind::RelYear(w) => {
+                            pack.grammar.relative_year(w).is_some_and(|o| o >= 0)
+                        }
+                        _ => false,
+                    }) || pack
+                        .lexicon
+                        .scan(sentence)
+                        .cues
+                        .iter()
+                        .any(|c| pack.lexicon.is_frame(c))
+                })
+            };
             for (i, t) in tokens.iter().enumerate() {
                 let TokenKind::Year(y) = t.kind else {
                     if let TokenKind::PlanSpan(end) = t.kind
@@ -542,7 +557,7 @@ fn text_year(pack: &RulePack, norm: &Normalised<'_>, looks_back: bool) -> TextYe
                 let rest = &sentence[t.end..];
                 let looked_back =
                     looks_back_on(sentence, t.end) && (opens_clause || !rest.starts_with(','));
-                if looked_back && !plans {
+                if looked_back && !plans() {
                     looked.entry(y).or_insert((0, at + s)).0 += 1;
                 }
             }
@@ -556,8 +571,6 @@ fn text_year(pack: &RulePack, norm: &Normalised<'_>, looks_back: bool) -> TextYe
         .find(|(_, (n, _))| *n > 1)
         .or(looked.iter().next_back())
         .map(|(&y, &(_, at))| (own(y), at));
-    // A plan period may close inside the years reviewed (a five-year review
-    // names the plan finished in its third): the later of the two counts.
     // A plan period may close inside the years reviewed (a five-year review
     // names the plan finished in its third): the later of the two counts.
     let weak = match (closed, latest) {

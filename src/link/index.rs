@@ -181,9 +181,11 @@ impl<'a> Sentence<'a> {
     /// 比2022年 / 较上年 / 与2019年: a year right after a comparison word is
     /// a base, not the figure's year.
     pub(super) fn after_comparison(&self, pack: &RulePack, clause: usize, pos: usize) -> bool {
+        // An opening quote may stand between: 比“十一五”末.
+        let at = self.line[..pos].trim_end_matches(['"', '“']).len();
         self.cues_in(clause, pos)
             .iter()
-            .any(|c| c.end == pos && pack.lexicon.roles(c).contains(&Role::Comparison))
+            .any(|c| c.end == at && pack.lexicon.roles(c).contains(&Role::Comparison))
             || pack.lexicon.is_base_before(&self.line[..pos])
     }
 
