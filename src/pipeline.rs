@@ -369,9 +369,9 @@ pub(crate) fn reading_notes(name: &str, decoded: &Decoded) -> Vec<Diagnostic> {
     notes
 }
 
-/// Build the per-process tables now, side by side (the grammar's verdict
-/// on every character and where its tokens begin; the characters that t→s
-/// conversion changes), rather than in the first document's worker while
+/// Build the per-process tables now, side by side (where the grammar's
+/// tokens begin, from the tables embedded at build time; the characters
+/// that t→s conversion changes), rather than in the first document's worker while
 /// the others wait for it. Calling it is never needed, only quicker.
 pub fn prepare() {
     std::thread::scope(|s| {

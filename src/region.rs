@@ -139,10 +139,16 @@ impl Layer for NationalWords {
     }
 }
 
-/// Compile the gazetteer; each bad entry an error where it is written.
-pub fn compile(section: &RegionSection, cx: &mut Collector<'_>) -> Gazetteer {
-    let regions = section.regions.clone().unwrap_or_default();
-    Gazetteer::new(&regions).unwrap_or_else(|bad| {
+/// The gazetteer of `section`, or what is wrong with it (reported by
+/// [`settle`]): the half of compiling it that needs no collector, so that it
+/// can run on a thread of its own.
+pub fn build(section: &RegionSection) -> Result<Gazetteer, Vec<BadEntry>> {
+    Gazetteer::new(&section.regions.clone().unwrap_or_default())
+}
+
+/// The gazetteer `build` gave, its errors reported to `cx`.
+pub fn settle(built: Result<Gazetteer, Vec<BadEntry>>, cx: &mut Collector<'_>) -> Gazetteer {
+    built.unwrap_or_else(|bad| {
         for b in bad {
             cx.error_at(None, &b.at, b.message);
         }

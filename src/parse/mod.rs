@@ -10,8 +10,12 @@
 //! indicator or state a plan, and on heading candidates; within those, only
 //! where a token can begin (see `prefix`).
 
+#[cfg(test)]
+mod classes;
+#[cfg(test)]
 mod prefix;
 mod shape;
+mod tables;
 pub mod words;
 
 pub use shape::{Class, Classes, Shape, Words};
@@ -133,103 +137,46 @@ fn head(text: &str, max: usize) -> &str {
     &text[..text.floor_char_boundary(max)]
 }
 
-/// What the grammar says a character is on its own.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum CharClass {
-    Other,
-    /// A token may begin here (`lead`).
-    Lead,
-    /// A `structural` token of its own.
-    Structural(Structural),
-}
+use tables::{CharClass, Structural};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Structural {
-    Terminator,
-    ClauseSep,
-    ListSep,
-    Open,
-    Close,
-}
-
-/// The grammar's verdict on every character of the Basic Multilingual Plane,
-/// asked of `structural_char` and `lead_char` once per process (tens of
-/// milliseconds), so that lines are scanned without running the grammar on
-/// the characters that begin nothing. The grammar stays the authority.
-static CLASSES: LazyLock<Vec<CharClass>> = LazyLock::new(|| {
-    (0..=0xFFFF_u32)
-        .map(|cp| char::from_u32(cp).map_or(CharClass::Other, classify))
-        .collect()
-});
-
-fn classify(c: char) -> CharClass {
-    let mut buf = [0u8; 4];
-    let s = &*c.encode_utf8(&mut buf);
-    let whole = |p: &Pair<'_, Rule>| p.as_span().end() == s.len();
-    if let Some(inner) = ReportGrammar::parse(Rule::structural_char, s)
-        .ok()
-        .and_then(|mut p| p.next()?.into_inner().next())
-        .filter(whole)
-    {
-        let kind = match inner.as_rule() {
-            Rule::terminator => Structural::Terminator,
-            Rule::clause_sep => Structural::ClauseSep,
-            Rule::list_sep => Structural::ListSep,
-            Rule::open => Structural::Open,
-            _ => Structural::Close,
-        };
-        return CharClass::Structural(kind);
-    }
-    if ReportGrammar::parse(Rule::lead_char, s).is_ok() {
-        CharClass::Lead
-    } else {
-        CharClass::Other
-    }
-}
+/// The grammar's verdict on every character of the Basic Multilingual Plane
+/// (see `tables`), worked out when the crate was built.
+static CLASSES: &[u8; 0x10000] = include_bytes!(concat!(env!("OUT_DIR"), "/char_classes.bin"));
 
 /// Where the grammar's tokens can begin, by two characters: worked out from
-/// grammar/report.pest once per process (see `prefix`).
+/// grammar/report.pest when the crate was built (see `tables`).
 struct Starts {
     /// Any token of a line.
-    token: prefix::Starts,
-    /// A section marker (its starts are those of `marker`): most sentences
-    /// begin with none.
-    heading: prefix::Starts,
+    token: tables::Starts,
+    /// A section marker (its starts are those of `marker`).
+    heading: tables::Starts,
     /// A word of time: a year, a date, a year range, a relative year, a
     /// five-year plan, a period.
-    time: prefix::Starts,
+    time: tables::Starts,
     /// What `time_token_here` reads: words of time and bare numbers.
-    time_token: prefix::Starts,
+    time_token: tables::Starts,
     /// What `date_here` reads: dates and bare numbers.
-    date: prefix::Starts,
+    date: tables::Starts,
 }
 
+/// The prefix tables, in the order build.rs writes them (`prefix::STARTS`).
+const PREFIXES: [&str; 5] = [
+    include_str!(concat!(env!("OUT_DIR"), "/starts_token.txt")),
+    include_str!(concat!(env!("OUT_DIR"), "/starts_heading.txt")),
+    include_str!(concat!(env!("OUT_DIR"), "/starts_time.txt")),
+    include_str!(concat!(env!("OUT_DIR"), "/starts_time_token.txt")),
+    include_str!(concat!(env!("OUT_DIR"), "/starts_date.txt")),
+];
+
 static STARTS: LazyLock<Starts> = LazyLock::new(|| {
-    let grammar = prefix::Grammar::new(include_str!("../../grammar/report.pest"));
+    let [token, heading, time, time_token, date] =
+        PREFIXES.map(|text| tables::Starts::from_prefixes(tables::read(text)));
     Starts {
-        token: grammar.starts(&["lead_token"]),
-        heading: grammar.starts(&["heading"]),
-        time: grammar.starts(&[
-            "date",
-            "year",
-            "year_range",
-            "year_count",
-            "rel_year",
-            "plan_span",
-            "period",
-        ]),
-        time_token: grammar.starts(&[
-            "time_prep",
-            "rel_year",
-            "plan_span",
-            "date",
-            "year_range",
-            "year",
-            "year_count",
-            "period",
-            "bare_number",
-        ]),
-        date: grammar.starts(&["date", "bare_number"]),
+        token,
+        heading,
+        time,
+        time_token,
+        date,
     }
 });
 
@@ -373,8 +320,8 @@ pub fn may_hold_plan(text: &str) -> bool {
 /// sentences by looking at these bytes only.
 static TERMINATOR_LEADS: LazyLock<[bool; 256]> = LazyLock::new(|| {
     let mut leads = [false; 256];
-    for (cp, &class) in CLASSES.iter().enumerate() {
-        if class == CharClass::Structural(Structural::Terminator) {
+    for (cp, &code) in CLASSES.iter().enumerate() {
+        if CharClass::from_code(code) == CharClass::Structural(Structural::Terminator) {
             let c = char::from_u32(cp as u32).expect("classes are of characters");
             let mut buf = [0u8; 4];
             leads[usize::from(c.encode_utf8(&mut buf).as_bytes()[0])] = true;
@@ -384,7 +331,9 @@ static TERMINATOR_LEADS: LazyLock<[bool; 256]> = LazyLock::new(|| {
 });
 
 fn class(c: char) -> CharClass {
-    CLASSES.get(c as usize).copied().unwrap_or(CharClass::Other)
+    CLASSES
+        .get(c as usize)
+        .map_or(CharClass::Other, |&code| CharClass::from_code(code))
 }
 
 /// Longest token the engine looks for, in bytes (a figure with a note and a
@@ -461,7 +410,7 @@ pub fn time_tokens(line: &str, words: &Words) -> Vec<Token> {
 
 /// Tokens of a line by `rule`, tried only where `starts` says one of its
 /// tokens can begin.
-fn scan(shaped: &Shaped<'_>, starts: &prefix::Starts, rule: Rule) -> Vec<Token> {
+fn scan(shaped: &Shaped<'_>, starts: &tables::Starts, rule: Rule) -> Vec<Token> {
     let (shape, line) = (&shaped.shape, shaped.line);
     let text = &*shape.text;
     let mut out = Vec::new();
@@ -1160,5 +1109,33 @@ mod tests {
         assert_eq!(cn_value("二十三"), Some(23));
         assert_eq!(cn_value("十五"), Some(15));
         assert_eq!(cn_value("九"), Some(9));
+    }
+}
+
+/// The tables embedded at build time are the grammar's answers now: what
+/// build.rs wrote is what `classes` and `prefix` work out from the grammar
+/// this test was compiled with, and the text format reads back whole.
+#[cfg(test)]
+mod embedded_tables {
+    use super::*;
+
+    #[test]
+    fn character_classes_are_the_grammars() {
+        assert_eq!(&classes::table()[..], &CLASSES[..]);
+        assert_eq!(class('。'), CharClass::Structural(Structural::Terminator));
+        assert_eq!(class(','), CharClass::Structural(Structural::ClauseSep));
+        assert_eq!(class('的'), CharClass::Other);
+        assert_eq!(class('5'), CharClass::Lead);
+    }
+
+    #[test]
+    fn prefix_tables_are_the_grammars() {
+        let grammar = prefix::Grammar::new(include_str!("../../grammar/report.pest"));
+        for ((file, rules), embedded) in prefix::STARTS.iter().zip(PREFIXES) {
+            let prefixes = grammar.prefixes(rules);
+            assert_eq!(prefix::write(prefixes.clone()), embedded, "{file}");
+            let read: prefix::Prefixes = tables::read(embedded).into_iter().collect();
+            assert_eq!(read, prefixes, "{file}");
+        }
     }
 }

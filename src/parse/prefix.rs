@@ -3,7 +3,8 @@
 //! compiles, and this module follows its rules to their first two
 //! characters.
 //!
-//! The scanner asks it before it runs pest at a lead character: most lead
+//! It runs when the crate is built (build.rs; the tables it gives are
+//! embedded, see `starts`) and in tests. The scanner asks them before it runs pest at a lead character: most lead
 //! characters begin a token only before a few others (全年, 力争, 一季度),
 //! and a pest call that finds nothing is the dearest kind (it tries every
 //! alternative of every token rule).
@@ -17,27 +18,52 @@ use std::collections::{BTreeSet, HashMap};
 
 use pest_meta::optimizer::{OptimizedExpr as Expr, OptimizedRule};
 
-/// What one character of a prefix can be.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-enum Sym {
-    Char(char),
-    Range(char, char),
-    Any,
-}
-
-impl Sym {
-    fn matches(self, c: char) -> bool {
-        match self {
-            Sym::Char(x) => x == c,
-            Sym::Range(lo, hi) => (lo..=hi).contains(&c),
-            Sym::Any => true,
-        }
-    }
-}
+#[cfg(test)]
+use super::tables::Starts;
+use super::tables::Sym;
 
 /// The first two characters of each string an expression can match, or the
 /// whole string when it is shorter (then it is complete).
-type Prefixes = BTreeSet<Vec<Sym>>;
+/// The tables of where tokens begin, each by the grammar rules it covers:
+/// (file name in OUT_DIR, rules).
+pub const STARTS: [(&str, &[&str]); 5] = [
+    // Any token of a line.
+    ("starts_token.txt", &["lead_token"]),
+    // A section marker: most sentences begin with none.
+    ("starts_heading.txt", &["heading"]),
+    // A word of time.
+    (
+        "starts_time.txt",
+        &[
+            "date",
+            "year",
+            "year_range",
+            "year_count",
+            "rel_year",
+            "plan_span",
+            "period",
+        ],
+    ),
+    // What `time_token_here` reads: words of time and bare numbers.
+    (
+        "starts_time_token.txt",
+        &[
+            "time_prep",
+            "rel_year",
+            "plan_span",
+            "date",
+            "year_range",
+            "year",
+            "year_count",
+            "period",
+            "bare_number",
+        ],
+    ),
+    // What `date_here` reads: dates and bare numbers.
+    ("starts_date.txt", &["date", "bare_number"]),
+];
+
+pub type Prefixes = BTreeSet<Vec<Sym>>;
 
 fn anything() -> Prefixes {
     [vec![], vec![Sym::Any], vec![Sym::Any, Sym::Any]].into()
@@ -67,9 +93,9 @@ impl Grammar {
         Grammar { rules }
     }
 
-    /// Where a token of any of `rules` may begin.
-    pub fn starts(&self, rules: &[&str]) -> Starts {
-        let prefixes = match &self.rules {
+    /// The first two characters a token of any of `rules` may begin with.
+    pub fn prefixes(&self, rules: &[&str]) -> Prefixes {
+        match &self.rules {
             Some(all) => {
                 let mut analysis = Analysis {
                     rules: all.iter().map(|r| (r.name.as_str(), &r.expr)).collect(),
@@ -79,78 +105,13 @@ impl Grammar {
                 rules.iter().flat_map(|r| analysis.rule(r)).collect()
             }
             None => anything(),
-        };
-        let mut starts = Starts {
-            firsts: vec![0; 0x10000 / 64],
-            by_first: HashMap::new(),
-            classes: Vec::new(),
-            always: false,
-        };
-        for p in prefixes {
-            match p[..] {
-                [] => starts.always = true,
-                [Sym::Char(c)] => starts.by_first.entry(c).or_default().push(None),
-                [Sym::Char(c), next] => starts.by_first.entry(c).or_default().push(Some(next)),
-                _ => starts.classes.push(p),
-            }
         }
-        for cp in 0..0x10000_u32 {
-            let begins = char::from_u32(cp).is_some_and(|c| {
-                starts.by_first.contains_key(&c) || starts.classes.iter().any(|p| p[0].matches(c))
-            });
-            if begins {
-                starts.firsts[cp as usize / 64] |= 1 << (cp % 64);
-            }
-        }
-        starts
-    }
-}
-
-/// Where a token of some rules may begin.
-#[derive(Debug)]
-pub struct Starts {
-    /// A bit for each character of the Basic Multilingual Plane that may
-    /// begin something: most characters are answered here.
-    firsts: Vec<u64>,
-    /// By first character: what the second must be (`None`: the one
-    /// character is a whole token, so anything may follow).
-    by_first: HashMap<char, Vec<Option<Sym>>>,
-    /// Prefixes whose first character is a class (digits …).
-    classes: Vec<Vec<Sym>>,
-    /// A rule may match the empty string, or was not understood.
-    always: bool,
-}
-
-impl Starts {
-    /// Whether a token may begin anywhere in `text`: when not, the grammar
-    /// cannot find one there, and need not be asked.
-    pub fn anywhere(&self, text: &str) -> bool {
-        let mut chars = text.chars().peekable();
-        while let Some(c) = chars.next() {
-            if self.may_begin(c, chars.peek().copied()) {
-                return true;
-            }
-        }
-        false
     }
 
-    /// Whether a token may begin with `c` followed by `next` (`None`: the
-    /// end of the text).
-    pub fn may_begin(&self, c: char, next: Option<char>) -> bool {
-        let cp = c as usize;
-        if cp < 0x10000 && self.firsts[cp / 64] & (1 << (cp % 64)) == 0 {
-            return self.always;
-        }
-        let second = |s: Option<Sym>| s.is_none_or(|s| next.is_some_and(|d| s.matches(d)));
-        self.always
-            || self
-                .by_first
-                .get(&c)
-                .is_some_and(|seconds| seconds.iter().any(|&s| second(s)))
-            || self
-                .classes
-                .iter()
-                .any(|p| p[0].matches(c) && second(p.get(1).copied()))
+    /// Where a token of any of `rules` may begin.
+    #[cfg(test)]
+    pub fn starts(&self, rules: &[&str]) -> Starts {
+        Starts::from_prefixes(self.prefixes(rules))
     }
 }
 
@@ -242,6 +203,25 @@ fn builtin(name: &str) -> Prefixes {
         "SOI" | "EOI" => empty(),
         _ => anything(),
     }
+}
+
+/// `prefixes` as text: a prefix a line, its symbols separated by blanks
+/// (`c` and a code point, `r` and two, `a` for any character).
+pub fn write(prefixes: impl IntoIterator<Item = Vec<Sym>>) -> String {
+    let mut out = String::new();
+    for p in prefixes {
+        let syms: Vec<String> = p
+            .iter()
+            .map(|s| match *s {
+                Sym::Char(c) => format!("c{}", c as u32),
+                Sym::Range(lo, hi) => format!("r{}-{}", lo as u32, hi as u32),
+                Sym::Any => "a".to_string(),
+            })
+            .collect();
+        out.push_str(&syms.join(" "));
+        out.push('\n');
+    }
+    out
 }
 
 /// The character of a range bound (pest_meta gives it unquoted, unescaped).

@@ -25,8 +25,10 @@ pub trait Layer {
 
 impl Layer for Vec<String> {
     fn layer(&mut self, over: Self) {
+        // A set of what is there: the gazetteer's lists run to thousands.
+        let mut seen: std::collections::HashSet<String> = self.iter().cloned().collect();
         for w in over {
-            if !self.contains(&w) {
+            if seen.insert(w.clone()) {
                 self.push(w);
             }
         }

@@ -215,8 +215,29 @@ fn load(sources: &[RuleSource]) -> Result<RulePack, RuleErrors> {
 fn compile(
     rules: Vec<LayeredRule>,
     vocab: &Vocabulary,
+    examples: Vec<RuleExample>,
+    cx: &mut Collector<'_>,
+) -> RulePack {
+    // The gazetteer's automaton (thousands of names) is the dearest part of
+    // a start-up: it is built beside the rest.
+    std::thread::scope(|scope| {
+        let gazetteer = scope.spawn(|| region::build(&vocab.region));
+        let gazetteer = move |cx: &mut Collector<'_>| {
+            let built = gazetteer
+                .join()
+                .unwrap_or_else(|p| std::panic::resume_unwind(p));
+            region::settle(built, cx)
+        };
+        compile_with(rules, vocab, examples, cx, gazetteer)
+    })
+}
+
+fn compile_with(
+    rules: Vec<LayeredRule>,
+    vocab: &Vocabulary,
     mut examples: Vec<RuleExample>,
     cx: &mut Collector<'_>,
+    gazetteer: impl FnOnce(&mut Collector<'_>) -> region::Gazetteer,
 ) -> RulePack {
     let sources = cx.sources;
     let canonical: HashSet<String> = rules
@@ -257,7 +278,7 @@ fn compile(
         }
     }
     let noise = clean::compile(&vocab.noise, cx);
-    let gazetteer = region::compile(&vocab.region, cx);
+    let gazetteer = gazetteer(cx);
     let units = unit::compile(&vocab.unit, cx);
     let grammar = grammar_words::compile(&vocab.grammar, &vocab.unit);
     let documents = document_words::compile(&vocab.document);
