@@ -12,18 +12,18 @@
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use crate::model::{Bound, Kind, Metric, Period, Tier};
 use crate::record::{Indicator, Section};
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct GoldIndicator {
     pub doc: String,
     pub indicator: String,
     pub metric: Metric,
     pub value: f64,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value_max: Option<f64>,
     pub unit: String,
     pub kind: Kind,
@@ -34,6 +34,29 @@ pub struct GoldIndicator {
     pub tier: Option<Tier>,
     #[serde(default)]
     pub quote: Option<String>,
+}
+
+impl GoldIndicator {
+    /// A record as gold (what a reviewed record becomes): its document by
+    /// file name, its figure as the quote.
+    pub fn of(r: &Indicator, text: Option<&str>) -> GoldIndicator {
+        GoldIndicator {
+            doc: doc_name(&r.doc).to_string(),
+            indicator: r.indicator.clone(),
+            metric: r.metric,
+            value: r.value,
+            value_max: r.value_max,
+            unit: r.unit.clone(),
+            kind: r.kind,
+            year: r.year,
+            period: Some(r.period.clone()),
+            bound: r.bound,
+            tier: r.tier,
+            quote: text
+                .and_then(|t| t.get(r.span.0..r.span.1))
+                .map(str::to_string),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -512,6 +535,7 @@ mod tests {
             section: vec![],
             text: String::new(),
             rule: "gdp".into(),
+            source: None,
         }
     }
 

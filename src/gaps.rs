@@ -218,9 +218,28 @@ pub fn found(doc: &str, x: &Extraction, engine: &Extractor) -> Found {
         };
         out.push((class, f.pattern.clone(), reason, example));
     }
+    for (i, doubts) in doubts(x, engine).into_iter().enumerate() {
+        let r = &x.indicators[i];
+        for d in doubts {
+            let pattern = pattern_of((r.span.0, r.span.1)).unwrap_or_default();
+            out.push((Class::Doubt, pattern, d, example_of(r)));
+        }
+    }
+    out
+}
+
+/// Why each record of `x` is in doubt (one list per record, in order, empty
+/// when none): the year from the document's default while its sentence
+/// names another, the kind from the part of the report only against a cue
+/// of its sentence, the period from a heading, a disagreement with an
+/// earlier statement. Needs the extraction's trace; without one, none.
+pub fn doubts(x: &Extraction, engine: &Extractor) -> Vec<Vec<String>> {
+    let mut out = vec![Vec::new(); x.indicators.len()];
+    let Some(trace) = &x.trace else {
+        return out;
+    };
     let pack = engine.pack();
-    for (r, why) in x.indicators.iter().zip(&trace.why) {
-        let mut doubts: Vec<String> = Vec::new();
+    for ((r, why), doubts) in x.indicators.iter().zip(&trace.why).zip(&mut out) {
         if matches!(why.year, YearWhy::PlanYear | YearWhy::ReviewYear)
             && let Some(y) = years_in(&r.text).into_iter().find(|y| Some(*y) != r.year)
         {
@@ -250,22 +269,16 @@ pub fn found(doc: &str, x: &Extraction, engine: &Extractor) -> Found {
         if why.period == PeriodWhy::Heading {
             doubts.push(format!("period {} from a heading", r.period));
         }
-        for d in doubts {
-            let pattern = pattern_of((r.span.0, r.span.1)).unwrap_or_default();
-            out.push((Class::Doubt, pattern, d, example_of(r)));
-        }
     }
     for (a, b) in conflicts(&x.indicators) {
-        let pattern = pattern_of((b.span.0, b.span.1)).unwrap_or_default();
-        let reason = format!(
+        out[b].push(format!(
             "disagrees with line {} on {} {} {} {}",
-            a.line,
-            a.indicator,
-            kind_name(a.kind),
-            a.period,
-            a.year.map_or("?".into(), |y| y.to_string())
-        );
-        out.push((Class::Doubt, pattern, reason, example_of(b)));
+            x.indicators[a].line,
+            x.indicators[a].indicator,
+            kind_name(x.indicators[a].kind),
+            x.indicators[a].period,
+            x.indicators[a].year.map_or("?".into(), |y| y.to_string())
+        ));
     }
     out
 }
@@ -311,11 +324,10 @@ fn years_in(text: &str) -> Vec<i32> {
 /// Pairs of statements of one indicator, metric, kind, period and year in a
 /// document that disagree on the amount (in base units) or its range: the
 /// first statement and each that disagrees with it.
-fn conflicts(records: &[Indicator]) -> Vec<(&Indicator, &Indicator)> {
-    let mut first: BTreeMap<(&str, String, &str, String, Option<i32>), &Indicator> =
-        BTreeMap::new();
+fn conflicts(records: &[Indicator]) -> Vec<(usize, usize)> {
+    let mut first: BTreeMap<(&str, String, &str, String, Option<i32>), usize> = BTreeMap::new();
     let mut out = Vec::new();
-    for r in records {
+    for (i, r) in records.iter().enumerate() {
         let key = (
             r.indicator.as_str(),
             format!("{:?}", r.metric),
@@ -325,12 +337,12 @@ fn conflicts(records: &[Indicator]) -> Vec<(&Indicator, &Indicator)> {
         );
         match first.get(&key) {
             None => {
-                first.insert(key, r);
+                first.insert(key, i);
             }
-            Some(a) => {
+            Some(&a) => {
                 let amount = |r: &Indicator| (r.value_base.unwrap_or(r.value), r.value_max);
-                if amount(a) != amount(r) && a.bound == r.bound {
-                    out.push((*a, r));
+                if amount(&records[a]) != amount(r) && records[a].bound == r.bound {
+                    out.push((a, i));
                 }
             }
         }

@@ -18,6 +18,7 @@
 
 pub mod batch;
 pub mod columnar;
+pub mod corrections;
 pub mod diff;
 pub mod eval;
 pub mod examples;
@@ -26,6 +27,7 @@ pub mod gaps;
 pub mod meta;
 pub mod output;
 pub mod panel;
+pub mod review;
 pub mod rules;
 
 mod chunk;

@@ -41,6 +41,9 @@ enum Command {
         /// List the misses and the spurious records.
         #[arg(long, short)]
         verbose: bool,
+        /// Score the records with these corrections applied.
+        #[arg(long, value_name = "FILE")]
+        corrections: Option<PathBuf>,
         #[command(flatten)]
         batch: BatchArgs,
         #[command(flatten)]
@@ -81,6 +84,37 @@ enum Command {
         /// Groups shown of each list (text and md).
         #[arg(long, default_value_t = 20)]
         top: usize,
+        #[command(flatten)]
+        rules: RuleArgs,
+    },
+    /// The review page: one self-contained HTML file with every figure highlighted
+    /// in its report, the records in a table, targets against outcomes, and
+    /// corrections a reviewer makes there saved as JSONL (for --corrections).
+    Review {
+        #[command(flatten)]
+        batch: BatchArgs,
+        /// Where to write the page.
+        #[arg(short, long, value_name = "FILE", default_value = "review.html")]
+        output: PathBuf,
+        /// Overwrite an existing page.
+        #[arg(long)]
+        force: bool,
+        /// Corrections to apply first (what an earlier review saved).
+        #[arg(long, value_name = "FILE")]
+        corrections: Option<PathBuf>,
+        #[command(flatten)]
+        rules: RuleArgs,
+    },
+    /// Gold from a reviewed corpus: the records of PATHs with the reviewer's
+    /// corrections applied, in the GUIDELINES format `eval --gold` reads.
+    Gold {
+        /// The corrections file the review page saved.
+        corrections: PathBuf,
+        #[command(flatten)]
+        batch: BatchArgs,
+        /// Write the gold here instead of stdout.
+        #[arg(short, long, value_name = "FILE")]
+        output: Option<PathBuf>,
         #[command(flatten)]
         rules: RuleArgs,
     },
@@ -187,6 +221,11 @@ struct Run {
     output: OutputArgs,
     #[command(flatten)]
     rules: RuleArgs,
+    /// Apply a reviewer's corrections (JSONL, as the review page saves them): a
+    /// `wrong` record dropped, a `fix` replaced, an `add` inserted; a stale one
+    /// reported (extract and panel).
+    #[arg(long, value_name = "FILE")]
+    corrections: Option<PathBuf>,
 }
 
 /// mimalloc: a document's life is a burst of short-lived buffers, and the
@@ -225,6 +264,8 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             | Command::Eval { .. }
             | Command::Diff { .. }
             | Command::Gaps { .. }
+            | Command::Review { .. }
+            | Command::Gold { .. }
     ) {
         // The engine's tables are built while the rules load.
         std::thread::spawn(zhibiao::prepare);
@@ -234,9 +275,19 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let Some(engine) = load_engine(&r.rules.rules, r.rules.no_default_rules) else {
                 return Ok(ExitCode::from(2));
             };
-            cli::batch::write(&engine, &r.batch, &r.output, |_, x| {
-                Cow::Borrowed(&x.indicators)
-            })
+            match cli::review::corrections(r.corrections.as_deref())? {
+                None => cli::batch::write(&engine, &r.batch, &r.output, |_, x| {
+                    Cow::Borrowed(&x.indicators)
+                }),
+                Some(c) => {
+                    let stale = cli::review::StaleCount::default();
+                    let code =
+                        cli::batch::write(&engine.traced(), &r.batch, &r.output, |doc, x| {
+                            Cow::Owned(stale.apply(&c, doc, x))
+                        })?;
+                    stale.finish(code)
+                }
+            }
         }
         Command::Outline(r) => {
             let Some(engine) = load_engine(&r.rules.rules, r.rules.no_default_rules) else {
@@ -262,14 +313,19 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let Some(engine) = load_engine(&r.rules.rules, r.rules.no_default_rules) else {
                 return Ok(ExitCode::from(2));
             };
-            cli::batch::panel(&engine, &r.batch, &r.output)
+            let c = cli::review::corrections(r.corrections.as_deref())?;
+            cli::batch::panel(&engine, &r.batch, &r.output, c.as_ref())
         }
         Command::Eval {
             gold,
             verbose,
+            corrections,
             batch,
             rules,
-        } => evaluate(&gold, verbose, &batch, &rules),
+        } => {
+            let c = cli::review::corrections(corrections.as_deref())?;
+            evaluate(&gold, verbose, &batch, &rules, c.as_ref())
+        }
         Command::Rules { command } => rules(command),
         Command::Gaps {
             batch,
@@ -293,6 +349,31 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 }
             }
             Ok(ExitCode::SUCCESS)
+        }
+        Command::Review {
+            batch,
+            output,
+            force,
+            corrections,
+            rules,
+        } => {
+            let Some(engine) = load_engine(&rules.rules, rules.no_default_rules) else {
+                return Ok(ExitCode::from(2));
+            };
+            let c = cli::review::corrections(corrections.as_deref())?;
+            cli::review::page(&engine, &batch, &output, force, c.as_ref())
+        }
+        Command::Gold {
+            corrections,
+            batch,
+            output,
+            rules,
+        } => {
+            let Some(engine) = load_engine(&rules.rules, rules.no_default_rules) else {
+                return Ok(ExitCode::from(2));
+            };
+            let c = cli::review::corrections(Some(&corrections))?.unwrap_or_default();
+            cli::review::gold(&engine, &batch, output.as_deref(), &c)
         }
         Command::Diff {
             rules,
@@ -460,6 +541,7 @@ fn evaluate(
     verbose: bool,
     batch: &BatchArgs,
     rules: &RuleArgs,
+    corrections: Option<&zhibiao::corrections::Corrections>,
 ) -> anyhow::Result<ExitCode> {
     let Some(engine) = load_engine(&rules.rules, rules.no_default_rules) else {
         return Ok(ExitCode::from(2));
@@ -469,7 +551,7 @@ fn evaluate(
         sections,
         failed,
         ..
-    } = cli::batch::collect(&engine, batch)?;
+    } = cli::batch::collect(&engine, batch, corrections)?;
     let mut stdout = io::stdout().lock();
     for g in gold_files {
         let text =
@@ -519,8 +601,8 @@ fn rule_diff(
         quiet: true,
         ..batch.clone()
     };
-    let old = cli::batch::collect(&base, &quiet)?;
-    let new = cli::batch::collect(&new, &quiet)?;
+    let old = cli::batch::collect(&base, &quiet, None)?;
+    let new = cli::batch::collect(&new, &quiet, None)?;
     let indicators = zhibiao::diff::diff(&old.indicators, &new.indicators);
     let sections = zhibiao::diff::diff(&old.sections, &new.sections);
     let (render_i, render_s) = match format {

@@ -46,6 +46,8 @@ pub struct Extraction {
 pub struct Trace {
     pub why: Vec<Why>,
     pub audit: Audit,
+    /// The decoded text the records' spans index (for the review page).
+    pub text: String,
 }
 
 /// The engine for one rule pack. Cheap to clone (the pack is shared) and
@@ -250,6 +252,7 @@ impl Extractor {
             out.trace = Some(Trace {
                 why: why.into_inner(),
                 audit: audit.into_inner(),
+                text: text.to_string(),
             });
         }
         out

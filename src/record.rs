@@ -38,6 +38,10 @@ pub struct Indicator {
     pub text: String,
     /// Id of the rule that produced the record.
     pub rule: String,
+    /// `correction` for a record a corrections file fixed or added
+    /// (`--corrections`); absent for the engine's own.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
 }
 
 /// One numbered heading of a report's outline.

@@ -139,11 +139,11 @@ impl BatchArgs {
 
 /// Counts for the summary line.
 #[derive(Default)]
-struct Tally {
+pub struct Tally {
     docs: usize,
-    failed: usize,
+    pub failed: usize,
     /// Manifest rows that could not be used or matched no input.
-    meta_problems: usize,
+    pub meta_problems: usize,
     records: usize,
     bytes: u64,
 }
@@ -156,7 +156,7 @@ const SAID_ON_STDERR: &[Code] = &[Code::InvalidBytes, Code::MixedEncoding];
 /// extraction (on the workers), `each` takes it, in input order, and says
 /// how many records it held. Prints per-input errors on stderr, draws a
 /// progress bar on a terminal, and a summary line at the end.
-fn run<T: Send>(
+pub fn run<T: Send>(
     engine: &Extractor,
     args: &BatchArgs,
     resume_from: Option<ResumePoint>,
@@ -374,6 +374,7 @@ pub fn panel(
     engine: &Extractor,
     args: &BatchArgs,
     out_args: &OutputArgs,
+    corrections: Option<&zhibiao::corrections::Corrections>,
 ) -> anyhow::Result<ExitCode> {
     if out_args.resume {
         bail!("--resume is for extract, outline and docs: a panel is written once all is read");
@@ -389,7 +390,15 @@ pub fn panel(
         false,
     )?;
     let mut panel = zhibiao::panel::Panel::default();
-    let keep = |doc: &str, x: Extraction| (x.document.record(doc), x.indicators);
+    let stale = super::review::StaleCount::default();
+    let engine = &super::review::engine_for(engine, corrections);
+    let keep = |doc: &str, x: Extraction| {
+        let indicators = match corrections {
+            Some(c) => stale.apply(c, doc, &x),
+            None => x.indicators,
+        };
+        (x.document.record(doc), indicators)
+    };
     let tally = run(engine, args, None, own_files, keep, |done| {
         let Ok((doc, indicators)) = &done.result else {
             return Ok(0);
@@ -407,7 +416,7 @@ pub fn panel(
             "zhibiao: {n} panel rows; {unplaced} records left out (their document's region or their year unknown)"
         ));
     }
-    Ok(if tally.failed + tally.meta_problems > 0 {
+    stale.finish(if tally.failed + tally.meta_problems > 0 {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
@@ -433,15 +442,27 @@ pub fn gaps(engine: &Extractor, args: &BatchArgs) -> anyhow::Result<zhibiao::gap
     Ok(gaps)
 }
 
-/// All records of a batch, for eval and diff.
-pub fn collect(engine: &Extractor, args: &BatchArgs) -> anyhow::Result<Collected> {
+/// All records of a batch, for eval and diff, with `corrections` applied
+/// if given (the stale ones said on stderr).
+pub fn collect(
+    engine: &Extractor,
+    args: &BatchArgs,
+    corrections: Option<&zhibiao::corrections::Corrections>,
+) -> anyhow::Result<Collected> {
     let (mut indicators, mut sections) = (Vec::new(), Vec::new());
+    let stale = super::review::StaleCount::default();
+    let engine = &super::review::engine_for(engine, corrections);
     let tally = run(
         engine,
         args,
         None,
         Vec::new(),
-        |_, x| x,
+        |doc, mut x| {
+            if let Some(c) = corrections {
+                x.indicators = stale.apply(c, doc, &x);
+            }
+            x
+        },
         |done| {
             let Ok(x) = &done.result else { return Ok(0) };
             indicators.extend(x.indicators.iter().cloned());

@@ -3,6 +3,7 @@
 pub mod batch;
 pub mod output;
 pub mod read;
+pub mod review;
 
 use std::io::Write;
 
