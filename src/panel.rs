@@ -185,18 +185,38 @@ impl Panel {
 
 /// A cell from its statements: a target shown from the report of its
 /// year (else the earliest), an estimate or outcome from the report of the
-/// year after (else the latest).
+/// year after (else the latest); within a report, a figure before a
+/// threshold crossed beside it (达到62661亿元 over 迈上6万亿元台阶). A
+/// threshold the figure shown meets is no conflict.
 fn cell(mut statements: Vec<Statement>, year: i32, target: bool) -> Option<Cell> {
     let preferred = if target { year } else { year + 1 };
-    let rank = |s: &Statement| match s.doc_year {
-        Some(y) if y == preferred => (0, 0),
-        Some(y) if target => (1, y),
-        Some(y) => (1, -y),
-        None => (2, 0),
+    let threshold = |s: &Statement| matches!(s.bound, Bound::AtLeast | Bound::AtMost);
+    let rank = |s: &Statement| {
+        let report = match s.doc_year {
+            Some(y) if y == preferred => (0, 0),
+            Some(y) if target => (1, y),
+            Some(y) => (1, -y),
+            None => (2, 0),
+        };
+        (report, threshold(s))
     };
     let shown = (0..statements.len()).min_by_key(|&i| rank(&statements[i]))?;
     let first = statements.remove(shown);
-    let conflict = statements.iter().any(|s| s.says() != first.says());
+    let met = |s: &Statement| {
+        let (Some(v), Some(t)) = (first.value_base, s.value_base) else {
+            return false;
+        };
+        threshold(s)
+            && !threshold(&first)
+            && first.unit_base == s.unit_base
+            && match s.bound {
+                Bound::AtLeast => v >= t,
+                _ => v <= t,
+            }
+    };
+    let conflict = statements
+        .iter()
+        .any(|s| s.says() != first.says() && !met(s));
     let sources = std::iter::once(first.source.clone())
         .chain(statements.into_iter().map(|s| s.source))
         .collect();
@@ -258,5 +278,28 @@ mod tests {
         )
         .unwrap();
         assert!(!c.conflict);
+        // A figure over the threshold crossed beside it (迈上6万亿元台阶，
+        // 达到62661亿元): the figure, and no conflict; one under it is.
+        let crossed = |v: f64| Statement {
+            bound: Bound::AtLeast,
+            ..statement(v, 2026, "a:1")
+        };
+        let c = cell(
+            vec![crossed(60000.0), statement(62661.0, 2026, "a:1")],
+            2025,
+            false,
+        )
+        .unwrap();
+        assert_eq!(
+            (c.value, c.bound, c.conflict),
+            (62661.0, Bound::Approx, false)
+        );
+        let c = cell(
+            vec![crossed(70000.0), statement(62661.0, 2026, "a:1")],
+            2025,
+            false,
+        )
+        .unwrap();
+        assert_eq!((c.value, c.conflict), (62661.0, true));
     }
 }
