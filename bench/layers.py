@@ -58,11 +58,33 @@ def main():
         files = spark.read.format("binaryFile").load(str(work))
         return zhibiao.spark.extract(files, text="content", doc="path").count()
 
+    def run_spark_paths():
+        return zhibiao.spark.extract_paths(spark, [str(work)]).count()
+
+    def run_spark_noop():
+        # The floor: Spark handing the files' bytes to Python and back.
+        import pyarrow as pa
+
+        def noop(batches):
+            for b in batches:
+                yield pa.RecordBatch.from_pydict({"n": [b.num_rows]})
+
+        files = spark.read.format("binaryFile").load(str(work))
+        files.select("path", "content").mapInArrow(noop, "n long").count()
+        return 0
+
     run_spark()  # JVM and worker start-up, once
+    run_spark_paths()
     print(f"corpus: {len(files)} documents, {mb:.1f} MB; machine: 2 cores")
     print(f"{'':28}{'seconds':>9}{'MB/s':>9}{'records':>9}{'vs CLI':>8}")
     base = None
-    for name, f in [("CLI extract -j2", run_cli), ("Python extract_files(jobs=2)", run_python), ("Spark local[2] (warm)", run_spark)]:
+    for name, f in [
+        ("CLI extract -j2", run_cli),
+        ("Python extract_files(jobs=2)", run_python),
+        ("Spark local[2] (warm)", run_spark),
+        ("Spark local[2], paths", run_spark_paths),
+        ("Spark binaryFile, no-op", run_spark_noop),
+    ]:
         secs, n = min((timed(f) for _ in range(3)), key=lambda t: t[0])
         base = base or secs
         print(f"{name:28}{secs:9.2f}{mb / secs:9.1f}{n:9}{secs / base:7.2f}x")

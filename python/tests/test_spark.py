@@ -51,3 +51,14 @@ def test_a_text_column(spark):
     df = spark.createDataFrame([("a", "全年地区生产总值增长5%。"), ("b", "没有数字。")], ["doc", "text"])
     rows = zhibiao.spark.extract(df).collect()
     assert [(r.doc, r.indicator, r.value) for r in rows] == [("a", "gdp", 5.0)]
+
+
+def test_paths_read_by_the_engine_give_the_cli_records(spark, cli):
+    import zhibiao.spark
+
+    paths = sorted(str(p) for p in CORPUS.rglob("*.txt"))
+    got = [row.asDict(recursive=True) for row in zhibiao.spark.extract_paths(spark, paths).collect()]
+    want = [normal(r) for p in paths for r in cli_records(cli, "extract", "-q", p)]
+    key = lambda r: (r["doc"], r["span"][0], r["indicator"], r["metric"])
+    assert len(want) > 0
+    assert sorted(got, key=key) == sorted(want, key=key)
