@@ -129,7 +129,10 @@ def test_ctrl_c_stops_a_batch_within_a_second(tmp_path):
         for s in seeds:
             (tmp_path / f"{i:03}-{s.name}").write_bytes(s.read_bytes())
     script = (
-        "import sys, time, zhibiao\n"
+        "import signal, sys, time, zhibiao\n"
+        # A shell that starts CI in the background hands its children
+        # SIGINT ignored, and Python then installs no handler of its own.
+        "signal.signal(signal.SIGINT, signal.default_int_handler)\n"
         "print('start', flush=True)\n"
         "try:\n"
         # The same 500 files forty times over: a batch of many seconds.
