@@ -137,7 +137,9 @@ fn segment_lists(
         .tokens
         .iter()
         .find(|t| t.start >= to)
-        .is_some_and(|t| matches!(t.kind, TokenKind::Distributor(_)) && t.start == to);
+        .is_some_and(|t| matches!(t.kind, TokenKind::Distributor(_)) && t.start == to)
+        || figures_paired_after(sn, pack, to)
+        || figure_right_after(sn, pack, to);
     let mut list: Option<NameList> = None;
     let flush = |list: &mut Option<NameList>, out: &mut Vec<NameList>| {
         if let Some(l) = list.take().filter(|l| l.items.iter().any(Option::is_some)) {
@@ -203,6 +205,43 @@ fn segment_lists(
         }
     }
     flush(&mut list, out);
+}
+
+/// Whether the first two figures after `to`, in its clause, are joined by
+/// a word (…纯收入实际增长8.4%和11.4%): a list before them is handed its
+/// figures in order, its items naming nothing included, as with 分别.
+fn figures_paired_after(sn: &Sentence<'_>, pack: &RulePack, to: usize) -> bool {
+    let clause = sn.clause_index(to);
+    let mut figures = sn
+        .tokens
+        .iter()
+        .filter(|t| t.start >= to && matches!(t.kind, TokenKind::Figure(_)));
+    let (Some(a), Some(b)) = (figures.next(), figures.next()) else {
+        return false;
+    };
+    let between = &sn.line[a.end..b.start];
+    sn.clause_index(b.start) == clause
+        && !between.trim().is_empty()
+        && pack.lexicon.only_joiners(between)
+}
+
+/// Whether a rate of `to`'s clause follows it with at most verbs, tier
+/// words and two characters of other text between (A和B年均实际增长超过7%):
+/// the rate is about every item of the list before, named or not. An
+/// amount after a list is its total (利用外资和对外直接投资38亿美元), no
+/// item's.
+fn figure_right_after(sn: &Sentence<'_>, pack: &RulePack, to: usize) -> bool {
+    let clause = sn.clause_index(to);
+    sn.tokens
+        .iter()
+        .filter(|t| t.start >= to && !sn.inside_name(t))
+        .find(|t| !matches!(t.kind, TokenKind::Verb(_) | TokenKind::Tier(_)))
+        .is_some_and(|t| {
+            matches!(&t.kind, TokenKind::Figure(f)
+                if matches!(pack.units.class(&f.unit), Some("percent" | "points")))
+                && sn.clause_index(t.start) == clause
+                && sn.residual(to, t.start) <= 2
+        })
 }
 
 /// An item that names nothing the pack knows but has a figure of its own,
@@ -412,6 +451,25 @@ mod tests {
                 (rules, l.group.len())
             })
             .collect()
+    }
+
+    /// GUIDELINES: figures handed out in order go to their own items; an
+    /// item the pack does not know keeps its place (and gives no record).
+    #[test]
+    fn an_unknown_last_item_keeps_its_place_before_its_rates() {
+        let urban = || "disposable_income_urban".to_string();
+        // Rates joined by a word: in order.
+        assert_eq!(
+            linked("城镇居民人均可支配收入和农民人均纯收入实际增长8.4%和11.4%。"),
+            [(vec![urban(), "-".to_string()], 2)]
+        );
+        // One rate right after: every item's.
+        assert_eq!(
+            linked("城镇居民人均可支配收入和农民人均纯收入年均实际增长超过7%。"),
+            [(vec![urban(), "-".to_string()], 1)]
+        );
+        // An amount after the list is its total: no item's.
+        assert!(linked("利用外资和对外直接投资38亿美元。").is_empty());
     }
 
     #[test]
