@@ -115,6 +115,7 @@ static PANEL: LazyLock<SchemaRef> = LazyLock::new(|| {
             text_or_null("tier"),
             list("sources", DataType::Utf8),
             Field::new("conflict", DataType::Boolean, false),
+            list("conflicts", DataType::Utf8),
         ]);
         Field::new(name, DataType::Struct(fields), true)
     };

@@ -302,6 +302,7 @@ impl Row for PanelRow {
         "actual_tier",
         "actual_sources",
         "conflict",
+        "conflicts",
     ];
     fn row(&self) -> Vec<String> {
         let mut row = vec![
@@ -316,6 +317,19 @@ impl Row for PanelRow {
             row.extend(cell_fields(cell.as_ref()));
         }
         row.push(self.conflict.to_string());
+        // Every cell's disagreeing statements, each after its cell's name.
+        let conflicts: Vec<String> = [
+            ("target", &self.target),
+            ("expected", &self.expected),
+            ("actual", &self.actual),
+        ]
+        .iter()
+        .flat_map(|(name, c)| {
+            c.iter()
+                .flat_map(move |c| c.conflicts.iter().map(move |s| format!("{name}: {s}")))
+        })
+        .collect();
+        row.push(conflicts.join("; "));
         row
     }
 }

@@ -35,6 +35,28 @@ struct Statement {
 }
 
 impl Statement {
+    /// The statement for a reader: value (range), unit, bound, tier, place.
+    fn said(&self) -> String {
+        let range = self.value_max.map_or(String::new(), |m| format!("–{m}"));
+        let tier = self.tier.map_or(String::new(), |t| {
+            format!(
+                " {}",
+                serde_json::to_value(t)
+                    .ok()
+                    .and_then(|v| v.as_str().map(str::to_string))
+                    .unwrap_or_default()
+            )
+        });
+        let bound = serde_json::to_value(self.bound)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_string))
+            .unwrap_or_default();
+        format!(
+            "{}{range} {} {bound}{tier} @ {}",
+            self.value, self.unit, self.source
+        )
+    }
+
     /// What two statements must share to agree.
     fn says(
         &self,
@@ -95,6 +117,9 @@ pub struct Cell {
     /// `doc:line` of every statement behind the cell, the one shown first.
     pub sources: Vec<String>,
     pub conflict: bool,
+    /// Each statement that disagrees with the one shown, as it is written
+    /// and where (`6 万亿元 at_least @ doc:19`).
+    pub conflicts: Vec<String>,
 }
 
 /// One row of the panel.
@@ -214,9 +239,12 @@ fn cell(mut statements: Vec<Statement>, year: i32, target: bool) -> Option<Cell>
                 _ => v <= t,
             }
     };
-    let conflict = statements
+    let conflicts: Vec<String> = statements
         .iter()
-        .any(|s| s.says() != first.says() && !met(s));
+        .filter(|s| s.says() != first.says() && !met(s))
+        .map(Statement::said)
+        .collect();
+    let conflict = !conflicts.is_empty();
     let sources = std::iter::once(first.source.clone())
         .chain(statements.into_iter().map(|s| s.source))
         .collect();
@@ -230,6 +258,7 @@ fn cell(mut statements: Vec<Statement>, year: i32, target: bool) -> Option<Cell>
         tier: first.tier,
         sources,
         conflict,
+        conflicts,
     })
 }
 
@@ -301,5 +330,6 @@ mod tests {
         )
         .unwrap();
         assert_eq!((c.value, c.conflict), (62661.0, true));
+        assert_eq!(c.conflicts, ["70000 % at_least @ a:1"]);
     }
 }
