@@ -58,6 +58,7 @@ static INDICATOR: LazyLock<SchemaRef> = LazyLock::new(|| {
         list("section", DataType::Utf8),
         text("text"),
         text("rule"),
+        text_or_null("region_code"),
     ]))
 });
 

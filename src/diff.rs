@@ -402,6 +402,7 @@ mod tests {
             section: vec![],
             text: "GDP增长5%。".into(),
             rule: "gdp".into(),
+            region_code: None,
             source: None,
         }
     }

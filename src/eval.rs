@@ -535,6 +535,7 @@ mod tests {
             section: vec![],
             text: String::new(),
             rule: "gdp".into(),
+            region_code: None,
             source: None,
         }
     }

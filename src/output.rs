@@ -57,6 +57,7 @@ impl Row for Indicator {
         "section",
         "text",
         "rule",
+        "region_code",
     ];
     fn row(&self) -> Vec<String> {
         vec![
@@ -80,6 +81,7 @@ impl Row for Indicator {
             self.section.join(" > "),
             self.text.clone(),
             self.rule.clone(),
+            opt(&self.region_code),
         ]
     }
 }

@@ -241,7 +241,12 @@ impl Extractor {
             out.diagnostics.push(note);
         }
         out.resume = link::link(&cx, &mut out.indicators, &mut out.diagnostics);
+        let region_code = document
+            .region
+            .as_ref()
+            .map(|r| r.value.region.code.clone());
         for r in &mut out.indicators {
+            r.region_code.clone_from(&region_code);
             if let Some((v, u)) = pack.units.bases.base(r.value, &r.unit) {
                 r.value_base = Some(v);
                 r.unit_base = Some(u);

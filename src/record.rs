@@ -38,6 +38,10 @@ pub struct Indicator {
     pub text: String,
     /// Id of the rule that produced the record.
     pub rule: String,
+    /// The GB/T 2260 code of the document's region (null: not settled),
+    /// so that records join panels and maps without the file path.
+    #[serde(default)]
+    pub region_code: Option<String>,
     /// `correction` for a record a corrections file fixed or added
     /// (`--corrections`); absent for the engine's own.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -98,6 +98,7 @@ pub(super) fn record(
         section: state.section_path(cx),
         text: from.text,
         rule: d.rule.to_string(),
+        region_code: None,
         source: None,
     }
 }
