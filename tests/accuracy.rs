@@ -156,3 +156,54 @@ fn national_reports_give_each_years_gdp_target() {
         );
     }
 }
+
+/// The panel's 2025 GDP level of each 2026 provincial report that states
+/// one: the province's own exact figure, not a threshold crossed beside it
+/// (湖北: 迈上6万亿元台阶，达到62661亿元) nor a figure of a part of it.
+#[test]
+fn provincial_2025_gdp_levels_are_the_provinces_own_exact_figures() {
+    let engine = Extractor::builtin().unwrap();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/corpus");
+    let mut panel = zhibiao::panel::Panel::default();
+    for set in ["dev", "extra"] {
+        for e in std::fs::read_dir(root.join(set)).unwrap() {
+            let p = e.unwrap().path();
+            let name = p.file_name().unwrap().to_string_lossy().to_string();
+            if !name.contains("-2026-gwr") {
+                continue;
+            }
+            let text = zhibiao::decode(&std::fs::read(&p).unwrap(), &name, None)
+                .unwrap()
+                .text;
+            let x = engine.extract(&name, &text);
+            panel.add(&x.document.record(&name), &x.indicators);
+        }
+    }
+    let levels: std::collections::BTreeMap<String, (f64, String, zhibiao::Bound)> = panel
+        .rows()
+        .into_iter()
+        .filter(|r| {
+            r.indicator == "gdp"
+                && r.metric == zhibiao::Metric::Level
+                && r.period == zhibiao::Period::Year
+                && r.year == 2025
+        })
+        .filter_map(|r| {
+            let c = r.actual.or(r.expected)?;
+            Some((r.region_name, (c.value, c.unit, c.bound)))
+        })
+        .collect();
+    let exact = |v: f64, u: &str| (v, u.to_string(), zhibiao::Bound::Exact);
+    let want: std::collections::BTreeMap<String, (f64, String, zhibiao::Bound)> = [
+        ("吉林省", exact(1.5, "万亿元")),
+        ("上海市", exact(5.67, "万亿元")),
+        ("江苏省", exact(14.2, "万亿元")),
+        ("安徽省", exact(5.3, "万亿元")),
+        ("湖北省", exact(62661.0, "亿元")),
+        ("甘肃省", exact(13697.5, "亿元")),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v))
+    .collect();
+    assert_eq!(levels, want);
+}
