@@ -29,6 +29,10 @@ pub struct Reviewed {
     pub records: Vec<ReviewedRecord>,
     #[serde(skip)]
     pub sections: Vec<Section>,
+    /// Figures whose digits the source dropped (`damaged_number`): line
+    /// and what stands there. They give no record; the page lists them.
+    #[serde(skip)]
+    pub damaged: Vec<(Option<usize>, String)>,
 }
 
 /// A record with why it came out so and why it is in doubt.
@@ -77,6 +81,12 @@ impl Reviewed {
             text: trace.map(|t| t.text.clone()).unwrap_or_default(),
             records,
             sections: x.sections.clone(),
+            damaged: x
+                .diagnostics
+                .iter()
+                .filter(|d| d.code == crate::model::Code::DamagedNumber)
+                .map(|d| (d.line, d.message.clone()))
+                .collect(),
         }
     }
 }
@@ -291,7 +301,20 @@ fn document(page: &mut String, i: usize, d: &Reviewed, first: usize) {
             esc(&s.title)
         );
     }
-    page.push_str("</nav><pre class=\"text\">\n");
+    page.push_str("</nav>");
+    if !d.damaged.is_empty() {
+        page.push_str("<ul class=\"damaged\">");
+        for (line, message) in &d.damaged {
+            let _ = write!(
+                page,
+                "<li>line {}: {}</li>",
+                line.map_or("?".to_string(), |l| l.to_string()),
+                esc(message)
+            );
+        }
+        page.push_str("</ul>");
+    }
+    page.push_str("<pre class=\"text\">\n");
     highlighted(page, i, d, first);
     page.push_str("</pre></article>\n");
 }
@@ -429,6 +452,14 @@ mod tests {
     }
 
     #[test]
+    fn damaged_figures_are_listed_with_their_line() {
+        let (page, records) = page_of("全年地区生产总值完成.5亿元，同比增长8.2%。");
+        assert_eq!(records.len(), 1);
+        let list = &page[page.find("<ul class=\"damaged\">").unwrap()..];
+        assert!(list.starts_with("<ul class=\"damaged\"><li>line 1: digits missing in the source"));
+    }
+
+    #[test]
     fn the_text_between_highlights_is_the_text() {
         let text = "全年地区生产总值增长5.2%，固定资产投资增长3%。";
         let (page, _) = page_of(text);
@@ -458,6 +489,7 @@ mod tests {
             text: "abcdefgh".into(),
             records: Vec::new(),
             sections: Vec::new(),
+            damaged: Vec::new(),
         };
         let engine = Extractor::builtin().unwrap();
         let mut r = engine
