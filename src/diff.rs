@@ -394,6 +394,7 @@ mod tests {
             kind,
             year: Some(2024),
             period: crate::model::Period::Year,
+            span_measure: None,
             bound: Bound::Exact,
             tier: None,
             label: "GDP".into(),

@@ -527,6 +527,7 @@ mod tests {
             kind,
             year: Some(2024),
             period: Period::Year,
+            span_measure: None,
             bound: Bound::Approx,
             tier: None,
             label: "GDP".into(),

@@ -72,6 +72,7 @@ fn matches(e: &Expected, a: &Indicator) -> bool {
         && eq(&e.kind, &a.kind)
         && eq(&e.year, &a.year)
         && eq(&e.period, &a.period)
+        && eq(&e.span_measure, &a.span_measure)
         && eq(&e.bound, &a.bound)
         && eq(&e.tier, &a.tier)
         && eq(&e.label, &a.label)
@@ -89,6 +90,7 @@ fn shown(e: Option<&Expected>, a: &Indicator) -> Expected {
         kind: Some(a.kind),
         year: Some(a.year),
         period: Some(a.period.clone()),
+        span_measure: Some(a.span_measure),
         bound: Some(a.bound),
         tier: Some(a.tier),
         label: None,
@@ -103,6 +105,7 @@ fn shown(e: Option<&Expected>, a: &Indicator) -> Expected {
         kind: e.kind.and(full.kind),
         year: e.year.and(full.year),
         period: e.period.as_ref().and(full.period),
+        span_measure: e.span_measure.and(full.span_measure),
         bound: e.bound.and(full.bound),
         tier: e.tier.and(full.tier),
         label: e.label.as_ref().map(|_| a.label.clone()),

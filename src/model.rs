@@ -200,6 +200,34 @@ impl Period {
     }
 }
 
+/// What a five-year figure (`period: 5y`) holds: GUIDELINES counts all of
+/// them `5y`, but a panel must not put 年均增长6% beside 比2020年增长35%.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    schemars::JsonSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum SpanMeasure {
+    /// A yearly average over the span: 年均增长6%, 每年新增就业10万人.
+    AnnualAverage,
+    /// A change over the whole span: 比2020年增长35%, 累计提高3个百分点.
+    OverSpan,
+    /// An amount summed over the span: 五年累计完成投资1.2万亿元.
+    Total,
+    /// A level or rate reached at, or held through, the span: 到2030年森林覆盖率
+    /// 达到35%, 粮食产量稳定在800亿斤以上.
+    Level,
+}
+
 /// Periods sort by their labels, as records and panels list them.
 impl Ord for Period {
     fn cmp(&self, other: &Period) -> std::cmp::Ordering {

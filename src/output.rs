@@ -48,6 +48,7 @@ impl Row for Indicator {
         "kind",
         "year",
         "period",
+        "span_measure",
         "bound",
         "tier",
         "label",
@@ -72,6 +73,7 @@ impl Row for Indicator {
             name(&self.kind),
             opt(&self.year),
             self.period.label().to_string(),
+            self.span_measure.as_ref().map(name).unwrap_or_default(),
             name(&self.bound),
             self.tier.as_ref().map(name).unwrap_or_default(),
             self.label.clone(),
@@ -281,6 +283,7 @@ impl Row for PanelRow {
         "indicator",
         "metric",
         "period",
+        "span_measure",
         "year",
         "target_value",
         "target_value_max",
@@ -313,6 +316,7 @@ impl Row for PanelRow {
             self.indicator.clone(),
             name(&self.metric),
             self.period.label().to_string(),
+            self.span_measure.as_ref().map(name).unwrap_or_default(),
             self.year.to_string(),
         ];
         for cell in [&self.target, &self.expected, &self.actual] {

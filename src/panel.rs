@@ -1,5 +1,6 @@
-//! Panels: region × indicator × metric × period × year, the target beside
-//! the estimate and the outcome, whichever reports stated them.
+//! Panels: region × indicator × metric × period (for five years, with what
+//! the figure holds) × year, the target beside the estimate and the
+//! outcome, whichever reports stated them.
 //!
 //! Every statement (an indicator record of a document whose region is
 //! known, with a year) goes to its row and, by its kind, to the row's
@@ -16,8 +17,9 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use crate::model::{Bound, Kind, Metric, Period, Tier};
+use crate::model::{Bound, Kind, Metric, Period, SpanMeasure, Tier};
 use crate::record::{DocumentRecord, Indicator};
+use crate::rules::RulePack;
 
 /// One statement of a figure, as much as a panel keeps of it.
 #[derive(Debug, Clone)]
@@ -32,6 +34,8 @@ struct Statement {
     source: String,
     /// The year of the report it comes from.
     doc_year: Option<i32>,
+    /// Its sentence says it is about the whole region (全省地区生产总值).
+    whole: bool,
 }
 
 impl Statement {
@@ -84,6 +88,7 @@ struct Key {
     indicator: String,
     metric: Metric,
     period: Period,
+    span_measure: Option<SpanMeasure>,
     year: i32,
 }
 
@@ -99,6 +104,9 @@ struct Cells {
 #[derive(Debug, Default)]
 pub struct Panel {
     rows: BTreeMap<Key, Cells>,
+    /// Words before a name that make a statement about the whole region
+    /// (the pack's `regions.whole`: 全省).
+    whole: Vec<String>,
     /// Statements left out: no region, or no year.
     pub unplaced: usize,
 }
@@ -130,6 +138,10 @@ pub struct PanelRow {
     pub indicator: String,
     pub metric: Metric,
     pub period: Period,
+    /// For a five-year row, what it holds (a yearly average, a change over
+    /// the span, a total, a level): each is a row of its own.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub span_measure: Option<SpanMeasure>,
     pub year: i32,
     pub target: Option<Cell>,
     pub expected: Option<Cell>,
@@ -139,6 +151,26 @@ pub struct PanelRow {
 }
 
 impl Panel {
+    /// A panel whose cells prefer a statement about the whole region, by
+    /// the pack's words for it.
+    pub fn new(pack: &RulePack) -> Panel {
+        Panel {
+            whole: pack.gazetteer.whole_words().to_vec(),
+            ..Panel::default()
+        }
+    }
+
+    /// Whether `r`'s sentence names the whole region right before its name:
+    /// a whole word (全省) or the region itself (吉林省地区生产总值).
+    fn about_whole(&self, doc: &DocumentRecord, r: &Indicator) -> bool {
+        let own = [&doc.region, &doc.region_name].into_iter().flatten();
+        self.whole.iter().chain(own).any(|w| {
+            r.text
+                .match_indices(&r.label)
+                .any(|(at, _)| r.text[..at].ends_with(w.as_str()))
+        })
+    }
+
     /// Add what one document gave.
     pub fn add(&mut self, doc: &DocumentRecord, indicators: &[Indicator]) {
         let (Some(code), Some(name)) = (&doc.region_code, &doc.region_name) else {
@@ -155,8 +187,10 @@ impl Panel {
                 indicator: r.indicator.clone(),
                 metric: r.metric,
                 period: r.period.clone(),
+                span_measure: r.span_measure,
                 year,
             };
+            let whole = self.about_whole(doc, r);
             let cells = self.rows.entry(key).or_insert_with(|| Cells {
                 region_name: name.clone(),
                 ..Cells::default()
@@ -171,6 +205,7 @@ impl Panel {
                 tier: r.tier,
                 source: format!("{}:{}", r.doc, r.line),
                 doc_year: doc.year,
+                whole,
             };
             match r.kind {
                 Kind::Target => cells.target.push(statement),
@@ -197,6 +232,7 @@ impl Panel {
                     indicator: key.indicator,
                     metric: key.metric,
                     period: key.period,
+                    span_measure: key.span_measure,
                     year: key.year,
                     target,
                     expected,
@@ -211,8 +247,9 @@ impl Panel {
 /// A cell from its statements: a target shown from the report of its
 /// year (else the earliest), an estimate or outcome from the report of the
 /// year after (else the latest); within a report, a figure before a
-/// threshold crossed beside it (达到62661亿元 over 迈上6万亿元台阶). A
-/// threshold the figure shown meets is no conflict.
+/// threshold crossed beside it (达到62661亿元 over 迈上6万亿元台阶), then
+/// one its sentence says is about the whole region (全省…) before one that
+/// may be about a part. A threshold the figure shown meets is no conflict.
 fn cell(mut statements: Vec<Statement>, year: i32, target: bool) -> Option<Cell> {
     let preferred = if target { year } else { year + 1 };
     let threshold = |s: &Statement| matches!(s.bound, Bound::AtLeast | Bound::AtMost);
@@ -223,7 +260,7 @@ fn cell(mut statements: Vec<Statement>, year: i32, target: bool) -> Option<Cell>
             Some(y) => (1, -y),
             None => (2, 0),
         };
-        (report, threshold(s))
+        (report, threshold(s), !s.whole)
     };
     let shown = (0..statements.len()).min_by_key(|&i| rank(&statements[i]))?;
     let first = statements.remove(shown);
@@ -277,6 +314,7 @@ mod tests {
             tier: None,
             source: source.into(),
             doc_year: Some(doc_year),
+            whole: false,
         }
     }
 
@@ -331,5 +369,51 @@ mod tests {
         .unwrap();
         assert_eq!((c.value, c.conflict), (62661.0, true));
         assert_eq!(c.conflicts, ["70000 % at_least @ a:1"]);
+    }
+
+    #[test]
+    fn a_statement_about_the_whole_region_is_shown_before_one_that_may_be_a_part() {
+        let whole = Statement {
+            whole: true,
+            ..statement(1.5, 2026, "a:9")
+        };
+        let c = cell(vec![statement(0.3, 2026, "a:2"), whole], 2025, false).unwrap();
+        assert_eq!((c.value, c.sources[0].as_str()), (1.5, "a:9"));
+        // The report's year still comes first.
+        let whole = Statement {
+            whole: true,
+            ..statement(1.4, 2027, "b:9")
+        };
+        let c = cell(vec![statement(1.5, 2026, "a:2"), whole], 2025, false).unwrap();
+        assert_eq!(c.value, 1.5);
+    }
+
+    #[test]
+    fn the_whole_region_is_read_off_the_words_right_before_the_name() {
+        let pack = RulePack::builtin().unwrap();
+        let panel = Panel::new(&pack);
+        let doc: DocumentRecord = serde_json::from_value(serde_json::json!({
+            "doc": "a.txt", "title": null, "title_line": null, "type": "gwr",
+            "type_line": null, "date": null, "date_line": null, "year": 2026,
+            "year_source": null, "year_line": null, "year_conflict": [],
+            "region": "吉林省", "region_name": "吉林省", "region_code": "220000",
+            "region_level": "province", "region_line": 1, "speaker": null, "speaker_line": null
+        }))
+        .unwrap();
+        let about = |text: &str| {
+            let mut r: Indicator = serde_json::from_value(serde_json::json!({
+                "doc": "a.txt", "indicator": "gdp", "metric": "level", "value": 1.5,
+                "unit": "万亿元", "kind": "actual", "year": 2025, "period": "year",
+                "bound": "exact", "tier": null, "label": "地区生产总值", "line": 1,
+                "span": [0, 1], "section": [], "text": "", "rule": "gdp"
+            }))
+            .unwrap();
+            r.text = text.to_string();
+            panel.about_whole(&doc, &r)
+        };
+        assert!(about("全省地区生产总值达到1.5万亿元。"));
+        assert!(about("吉林省地区生产总值达到1.5万亿元。"));
+        assert!(!about("地区生产总值达到1.5万亿元。"));
+        assert!(!about("全省上下，县域地区生产总值达到0.5万亿元。"));
     }
 }

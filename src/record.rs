@@ -3,7 +3,8 @@
 use serde::{Deserialize, Serialize};
 
 use crate::model::{
-    Bound, Code, DocType, Kind, Metric, Period, RegionLevel, Severity, Tier, YearClue, YearSource,
+    Bound, Code, DocType, Kind, Metric, Period, RegionLevel, Severity, SpanMeasure, Tier, YearClue,
+    YearSource,
 };
 use crate::text::Span;
 
@@ -26,6 +27,10 @@ pub struct Indicator {
     pub kind: Kind,
     pub year: Option<i32>,
     pub period: Period,
+    /// For a five-year figure, what it holds (a yearly average, a change
+    /// over the span, a total, a level); absent for any other period.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub span_measure: Option<SpanMeasure>,
     pub bound: Bound,
     pub tier: Option<Tier>,
     /// The indicator's name as written in the source.

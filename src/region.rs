@@ -76,6 +76,11 @@ pub struct RegionWords {
     /// 振兴): not counted when the region a text names most is looked for.
     #[serde(default)]
     pub common_words: Vec<String>,
+    /// Words right before an indicator's name that make a statement about
+    /// the whole region (全省地区生产总值): a panel cell prefers it over
+    /// one that may be about a part.
+    #[serde(default)]
+    pub whole: Vec<String>,
 }
 
 impl Layer for RegionWords {
@@ -94,6 +99,7 @@ impl Layer for RegionWords {
         self.bodies.layer(over.bodies);
         self.not_names.layer(over.not_names);
         self.common_words.layer(over.common_words);
+        self.whole.layer(over.whole);
     }
     fn take_out(&mut self, words: &Self) -> bool {
         self.list.take_out(&words.list);
@@ -107,6 +113,7 @@ impl Layer for RegionWords {
         self.bodies.take_out(&words.bodies);
         self.not_names.take_out(&words.not_names);
         self.common_words.take_out(&words.common_words);
+        self.whole.take_out(&words.whole);
         false
     }
 }
@@ -220,6 +227,7 @@ pub struct Gazetteer {
     bodies: Vec<String>,
     not_names: Vec<String>,
     common_words: HashSet<String>,
+    whole: Vec<String>,
     /// Officials' titles (市长, 总理), longest first where they overlap.
     speakers: Option<AhoCorasick>,
 }
@@ -253,6 +261,11 @@ pub struct BadEntry {
 }
 
 impl Gazetteer {
+    /// The words that make a statement about the whole region (全省).
+    pub fn whole_words(&self) -> &[String] {
+        &self.whole
+    }
+
     /// Compile the rule pack's regions; a malformed entry or an unknown
     /// code is a `BadEntry`.
     pub fn new(words: &RegionWords) -> Result<Gazetteer, Vec<BadEntry>> {
@@ -342,6 +355,7 @@ impl Gazetteer {
         g.bodies = words.bodies.clone();
         g.not_names = words.not_names.clone();
         g.common_words = words.common_words.iter().cloned().collect();
+        g.whole = words.whole.clone();
         g.speakers = (!words.speakers.is_empty()).then(|| {
             AhoCorasick::builder()
                 .match_kind(MatchKind::LeftmostLongest)

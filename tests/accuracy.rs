@@ -164,7 +164,7 @@ fn national_reports_give_each_years_gdp_target() {
 fn provincial_2025_gdp_levels_are_the_provinces_own_exact_figures() {
     let engine = Extractor::builtin().unwrap();
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/corpus");
-    let mut panel = zhibiao::panel::Panel::default();
+    let mut panel = zhibiao::panel::Panel::new(engine.pack());
     for set in ["dev", "extra"] {
         for e in std::fs::read_dir(root.join(set)).unwrap() {
             let p = e.unwrap().path();

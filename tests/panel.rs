@@ -102,3 +102,53 @@ fn a_manifest_places_documents_and_bad_rows_are_located() {
     assert_eq!(doc["year_source"], "manifest");
     assert_eq!(doc["type"], "gwr");
 }
+
+/// A five-year growth over the span and a yearly average are rows of their
+/// own, each saying what it holds; the whole region's figure (全省…) is
+/// shown before one that may be about a part.
+#[test]
+fn five_year_rows_say_what_they_hold_and_the_whole_region_comes_first() {
+    let dir = fresh_dir("span-measure");
+    std::fs::write(
+        dir.join("a.txt"),
+        "吉林省2026年政府工作报告\n一、“十四五”时期工作回顾\n这五年，地区生产总值比2020年增长30%，年均增长5.4%。\n二、2025年工作回顾\n地区生产总值达到1.3万亿元。全省地区生产总值达到1.5万亿元。\n",
+    )
+    .unwrap();
+    let out = zhibiao()
+        .current_dir(&*dir)
+        .args(["panel", "-q", "a.txt"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let rows = common::json_lines(&out.stdout);
+    let five: Vec<(String, f64)> = rows
+        .iter()
+        .filter(|r| r["period"] == "5y")
+        .map(|r| {
+            (
+                r["span_measure"].as_str().unwrap().to_string(),
+                r["actual"]["value"].as_f64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        five,
+        [
+            ("annual_average".to_string(), 5.4),
+            ("over_span".to_string(), 30.0)
+        ]
+    );
+    let level = rows
+        .iter()
+        .find(|r| r["metric"] == "level" && r["year"] == 2025)
+        .unwrap();
+    assert_eq!(level["actual"]["value"], 1.5);
+    assert_eq!(
+        level["actual"]["conflicts"][0],
+        "1.3 万亿元 exact @ a.txt:5"
+    );
+}

@@ -26,7 +26,8 @@ def cli_records(cli: str, *args: str) -> list[dict]:
 
 
 def normal(record: dict) -> dict:
-    """A record as JSON gives it: an absent value_max is a null."""
+    """A record as JSON gives it: an absent value_max or span_measure is a null."""
     r = dict(record)
     r.setdefault("value_max", None)
+    r.setdefault("span_measure", None)
     return r

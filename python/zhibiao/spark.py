@@ -34,7 +34,7 @@ import zhibiao
 SCHEMA = (
     "doc string, indicator string, metric string, value double, value_max double, "
     "unit string, value_base double, unit_base string, kind string, year int, "
-    "period string, bound string, tier string, label string, line bigint, "
+    "period string, span_measure string, bound string, tier string, label string, line bigint, "
     "span array<bigint>, section array<string>, text string, rule string, region_code string"
 )
 

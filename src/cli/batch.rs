@@ -389,7 +389,7 @@ pub fn panel(
         out_args.force,
         false,
     )?;
-    let mut panel = zhibiao::panel::Panel::default();
+    let mut panel = zhibiao::panel::Panel::new(engine.pack());
     let stale = super::review::StaleCount::default();
     let engine = &super::review::engine_for(engine, corrections);
     let keep = |doc: &str, x: Extraction| {

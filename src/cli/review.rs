@@ -101,7 +101,7 @@ pub fn page(
             Ok(r.records.len())
         },
     )?;
-    let html = zhibiao::review::render(&docs);
+    let html = zhibiao::review::render(&docs, engine.pack());
     std::fs::write(output, &html).with_context(|| format!("writing {}", output.display()))?;
     if !args.quiet {
         say(&format!(

@@ -14,7 +14,7 @@ use super::tier::tier_of;
 use super::time::{HeadingTime, Held, SentenceTime, State, time_of};
 use super::trace::{BoundWhy, MetricWhy, NameWhy, Sharing, TierWhy, Why};
 use super::whose::{excluded_between, is_gap, modifies_noun};
-use crate::model::{Bound, Kind, Metric, Period, Tier};
+use crate::model::{Bound, Kind, Metric, Period, SpanMeasure, Tier};
 use crate::parse::words::{Distribution, VerbClass};
 use crate::parse::{Figure, Token, TokenKind};
 use crate::record::Indicator;
@@ -56,6 +56,7 @@ pub(super) struct Decided<'a> {
     pub(super) kind: Kind,
     pub(super) year: Option<i32>,
     pub(super) period: Period,
+    pub(super) span_measure: Option<SpanMeasure>,
     pub(super) bound: Bound,
     pub(super) tier: Option<Tier>,
 }
@@ -90,6 +91,7 @@ pub(super) fn record(
         kind: d.kind,
         year: d.year,
         period: d.period,
+        span_measure: d.span_measure,
         bound: d.bound,
         tier: d.tier,
         label: cx.original[from.label.0..from.label.1].to_string(),
@@ -415,6 +417,7 @@ fn decide(
         unit: &fig.unit,
         kind,
         year,
+        span_measure: time.span_measure(&period, metric, held),
         period,
         bound,
         tier,

@@ -252,6 +252,7 @@ impl Table {
                 kind: Kind::Actual,
                 year: state.time.review_year,
                 period: Period::Year,
+                span_measure: None,
                 bound: Bound::Exact,
                 tier: None,
             };

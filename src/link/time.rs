@@ -8,7 +8,7 @@ use super::index::Sentence;
 use super::part::{Frame, ReportTime, Span, span_of};
 use super::trace::{PeriodWhy, YearWhy};
 use crate::link::words::Role;
-use crate::model::{Kind, Metric, Period};
+use crate::model::{Kind, Metric, Period, SpanMeasure};
 use crate::parse::{self, Token, TokenKind};
 use crate::rules::RulePack;
 
@@ -440,6 +440,8 @@ pub(super) struct Time {
     pub(super) five_year: bool,
     /// A word that makes the figure cover the span around (累计, 每年).
     pub(super) over_span: bool,
+    /// A yearly-average word in the figure's clause (年均, 每年).
+    pub(super) annual: bool,
     /// The five-year span the paragraph is about (这五年，…).
     pub(super) span: Option<Span>,
     /// The five-year span a heading around is about.
@@ -454,6 +456,8 @@ pub(super) struct Time {
     /// How many years the figure is over, from a base year (比2006年) or a
     /// count (3年增长).
     pub(super) years_over: Option<i32>,
+    /// A base year is compared with (比2006年).
+    pub(super) from_base: bool,
 }
 
 /// Year and period of a figure at `pos`: time words in its clause, or
@@ -516,6 +520,7 @@ pub(super) fn time_of(
         in_clause.five_year || cue_from(reach, Role::FiveYear)
     };
     let over_span = cue_from(reach, Role::OverSpan);
+    let annual = cue_from(clause, Role::AnnualAverage);
     let (h_year, h_period, h_span) = state.heading_time(headings);
     let end_of = |s: Span| match s {
         Span::Past => state.time.review_year,
@@ -554,12 +559,14 @@ pub(super) fn time_of(
         period: time.period.or(h_period.cloned()).unwrap_or_default(),
         five_year,
         over_span,
+        annual,
         span: time.span,
         heading_span: h_span,
         dated,
         stated: time.year.is_some(),
         stated_in_clause: in_clause.year.is_some() || in_clause.period.is_some(),
         years_over: base.zip(year).map(|(b, y)| y - b).or(count),
+        from_base: base.is_some(),
     }
 }
 
@@ -590,6 +597,31 @@ impl Time {
     /// names it (到2016年…达到92亿元).
     pub(super) fn period(&self, metric: Metric, kind: Kind, held: Held) -> Option<Period> {
         self.period_of(metric, kind, held)
+    }
+
+    /// What a five-year figure holds, once its period is settled: a yearly
+    /// average by its words (年均), else by its metric: a change over the
+    /// span, a level reached or held, or an amount summed over the span.
+    pub(super) fn span_measure(
+        &self,
+        period: &Period,
+        metric: Metric,
+        held: Held,
+    ) -> Option<SpanMeasure> {
+        if *period != Period::FiveYears {
+            return None;
+        }
+        Some(match metric {
+            _ if self.annual => SpanMeasure::AnnualAverage,
+            Metric::Growth => SpanMeasure::OverSpan,
+            // 比2006年增长15.5亿元: a change from a base, not new amounts summed.
+            Metric::Change if self.from_base => SpanMeasure::OverSpan,
+            Metric::Ratio => SpanMeasure::Level,
+            // 累计达到600亿元 is a total, whatever verb it reaches with.
+            Metric::Level if self.over_span => SpanMeasure::Total,
+            Metric::Level if held.reached || held.maintained => SpanMeasure::Level,
+            Metric::Level | Metric::Change => SpanMeasure::Total,
+        })
     }
 
     /// Where the figure's `period` came from, for the trace.
@@ -678,6 +710,13 @@ mod tests {
     /// Year and period of the first figure, a growth, in a 2026 work report
     /// (reviewing 2025) read in its review part.
     fn time(text: &str) -> (Option<i32>, Option<Period>, YearWhy) {
+        let time = time_at(text, true);
+        let period = time.period(Metric::Growth, Kind::Actual, Held::default());
+        (time.year, period, time.why)
+    }
+
+    /// The time of the first figure (`flow`: a change) in that report.
+    fn time_at(text: &str, flow: bool) -> Time {
         let state = State {
             time: ReportTime {
                 plan_year: Some(2026),
@@ -701,9 +740,69 @@ mod tests {
         };
         let clock = SentenceTime::new(&PACK, &s, &before);
         let (t, _) = read.figures()[0];
-        let time = time_of(&PACK, &s, &clock, &state, &Vec::new(), t.start, true);
-        let period = time.period(Metric::Growth, Kind::Actual, Held::default());
-        (time.year, period, time.why)
+        time_of(&PACK, &s, &clock, &state, &Vec::new(), t.start, flow)
+    }
+
+    /// What the first figure holds, if five-year, read as `metric`.
+    fn measure(text: &str, metric: Metric, held: Held) -> Option<SpanMeasure> {
+        let time = time_at(text, matches!(metric, Metric::Growth | Metric::Change));
+        let period = time.period(metric, Kind::Actual, held)?;
+        time.span_measure(&period, metric, held)
+    }
+
+    #[test]
+    fn a_five_year_figure_says_what_it_holds() {
+        use SpanMeasure::*;
+        let none = Held::default();
+        let reached = Held {
+            reached: true,
+            ..none
+        };
+        let growth = |t| measure(t, Metric::Growth, none);
+        assert_eq!(growth("地区生产总值年均增长6%。"), Some(AnnualAverage));
+        assert_eq!(growth("地区生产总值比2020年增长30%。"), Some(OverSpan));
+        // Each figure by the words of its own clause.
+        assert_eq!(
+            growth("这五年，地区生产总值增长30%，财政收入年均增长8%。"),
+            Some(OverSpan)
+        );
+        assert_eq!(
+            measure("五年累计完成投资1.2万亿元。", Metric::Level, none),
+            Some(Total)
+        );
+        assert_eq!(
+            measure("五年累计达到600亿元。", Metric::Level, reached),
+            Some(Total)
+        );
+        assert_eq!(
+            measure("地区生产总值比2020年增加7400亿元。", Metric::Change, none),
+            Some(OverSpan)
+        );
+        assert_eq!(
+            measure("五年新设经营主体62万户。", Metric::Change, none),
+            Some(Total)
+        );
+        assert_eq!(
+            measure("城镇新增就业年均12万人。", Metric::Level, none),
+            Some(AnnualAverage)
+        );
+        assert_eq!(
+            measure("这五年，森林覆盖率提高到35%。", Metric::Ratio, reached),
+            None
+        );
+        assert_eq!(
+            measure(
+                "五年间粮食产量稳定在800亿斤以上。",
+                Metric::Level,
+                Held {
+                    maintained: true,
+                    ..none
+                }
+            ),
+            Some(Level)
+        );
+        // A year's figure holds nothing of a span.
+        assert_eq!(growth("地区生产总值增长5%。"), None);
     }
 
     #[test]

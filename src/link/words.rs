@@ -41,6 +41,9 @@ section! {
         /// Words that make a figure cover the span its paragraph or heading is
         /// about (累计, 每年): five years in a five-year span, else its year.
         over_span: Option<Vec<String>> => words,
+        /// Words that make a five-year figure a yearly average (年均增长6%,
+        /// 每年新增就业10万人), not a change or total over the span.
+        annual_average: Option<Vec<String>> => words,
         /// Words before a figure that make it a level held through a span
         /// (稳定在, 保持在, 控制在): in a five-year span, a five-year figure.
         maintained: Option<Vec<String>> => words,
@@ -267,6 +270,8 @@ pub enum Role {
     SpanWord(SpanSide),
     /// A word that makes a figure cover the span around (累计, 每年).
     OverSpan,
+    /// A word that makes a five-year figure a yearly average (年均).
+    AnnualAverage,
     Link,
     Comparison,
     Reference,
@@ -728,10 +733,11 @@ pub fn compile(
             add(w, Role::SpanWord(*side));
         }
     }
-    let lists: [(&Option<Vec<String>>, Role); 6] = [
+    let lists: [(&Option<Vec<String>>, Role); 7] = [
         (&section.frame, Role::Frame),
         (&section.five_year, Role::FiveYear),
         (&section.over_span, Role::OverSpan),
+        (&section.annual_average, Role::AnnualAverage),
         (&section.links, Role::Link),
         (&section.comparisons, Role::Comparison),
         (&section.references, Role::Reference),

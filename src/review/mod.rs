@@ -18,6 +18,7 @@ use crate::model::{Kind, Metric, Period};
 use crate::panel::{Panel, PanelRow};
 use crate::pipeline::{Extraction, Extractor};
 use crate::record::{DocumentRecord, Indicator, Section};
+use crate::rules::RulePack;
 
 /// One document as the page shows it.
 #[derive(Debug, Clone, Serialize)]
@@ -117,7 +118,7 @@ impl Reviewed {
 const MOST_CHARTS: usize = 60;
 
 /// The whole page for `docs`.
-pub fn render(docs: &[Reviewed]) -> String {
+pub fn render(docs: &[Reviewed], pack: &RulePack) -> String {
     let records: usize = docs.iter().map(|d| d.records.len()).sum();
     let doubtful: usize = docs
         .iter()
@@ -137,7 +138,7 @@ pub fn render(docs: &[Reviewed]) -> String {
     );
     page.push('\n');
     index(&mut page, docs);
-    charts(&mut page, docs);
+    charts(&mut page, docs, pack);
     page.push_str(include_str!("controls.html"));
     page.push_str("<section id=\"docs\">\n");
     let mut first = 0;
@@ -175,8 +176,8 @@ fn index(page: &mut String, docs: &[Reviewed]) {
 
 /// Per region and indicator, the target against the outcome over the years
 /// (annual growth rates), as SVG.
-fn charts(page: &mut String, docs: &[Reviewed]) {
-    let mut panel = Panel::default();
+fn charts(page: &mut String, docs: &[Reviewed], pack: &RulePack) {
+    let mut panel = Panel::new(pack);
     for d in docs {
         let records: Vec<Indicator> = d.records.iter().map(|r| r.record.clone()).collect();
         panel.add(&d.document, &records);
@@ -424,7 +425,7 @@ mod tests {
     fn page_of(text: &str) -> (String, Vec<Indicator>) {
         let engine = Extractor::builtin().unwrap().traced();
         let x = engine.extract("t.txt", text);
-        let page = render(&[Reviewed::of(&x, &engine, "t.txt")]);
+        let page = render(&[Reviewed::of(&x, &engine, "t.txt")], engine.pack());
         (page, x.indicators)
     }
 

@@ -4,7 +4,7 @@
 use schemars::JsonSchema;
 use serde::Deserialize;
 
-use crate::model::{Bound, Kind, Metric, Period, Tier};
+use crate::model::{Bound, Kind, Metric, Period, SpanMeasure, Tier};
 
 /// A text and the records it must give. With `records: []` it must give
 /// none (a negative example).
@@ -44,6 +44,14 @@ pub struct Expected {
     pub year: Option<Option<i32>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub period: Option<Period>,
+    /// What a five-year figure holds (`annual_average` …); null for any
+    /// other period.
+    #[serde(
+        default,
+        deserialize_with = "present",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub span_measure: Option<Option<SpanMeasure>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bound: Option<Bound>,
     #[serde(
