@@ -56,7 +56,7 @@ impl Budget {
     /// left.
     fn read(&mut self, entry: impl Read) -> Result<Vec<u8>, Taken> {
         let limit = self.limits.max_file_size.min(self.left);
-        match read_capped(entry, limit) {
+        match read_capped(entry, limit, None) {
             Ok(bytes) => {
                 self.left -= bytes.len() as u64;
                 Ok(bytes)

@@ -148,7 +148,7 @@ impl Content {
             Content::Text { text, disk_bytes } => (Ok(Body::Text(text)), disk_bytes),
             Content::File(path) => match open_path(&path, limits) {
                 Ok((file, Some(len))) if len > piece as u64 => (Ok(Body::Long(file)), 0),
-                Ok((file, _)) => match read_capped(file, limits.max_file_size) {
+                Ok((file, len)) => match read_capped(file, limits.max_file_size, len) {
                     Ok(bytes) => {
                         let n = bytes.len() as u64;
                         (Ok(Body::Whole(bytes)), n)

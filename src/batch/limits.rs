@@ -63,9 +63,16 @@ impl From<io::Error> for ReadError {
     }
 }
 
-/// Read at most `limit` bytes; more is an error that says so.
-pub(super) fn read_capped(mut reader: impl Read, limit: u64) -> Result<Vec<u8>, ReadError> {
-    let mut buf = Vec::new();
+/// Read at most `limit` bytes; more is an error that says so. `expected`:
+/// the length the file says it has, read into one buffer of that size
+/// (not grown and copied as it fills); the limit still holds if it grew.
+pub(super) fn read_capped(
+    mut reader: impl Read,
+    limit: u64,
+    expected: Option<u64>,
+) -> Result<Vec<u8>, ReadError> {
+    let reserve = expected.map_or(0, |n| n.min(limit).saturating_add(1));
+    let mut buf = Vec::with_capacity(usize::try_from(reserve).unwrap_or(0));
     reader
         .by_ref()
         .take(limit.saturating_add(1))
@@ -142,4 +149,26 @@ pub(super) fn open_fifo(path: &Path) -> io::Result<File> {
 #[cfg(not(unix))]
 pub(super) fn open_fifo(path: &Path) -> io::Result<File> {
     File::open(path)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_read_keeps_its_limit_whatever_length_the_file_claimed() {
+        let data = &b"abcdef"[..];
+        assert_eq!(read_capped(data, 10, Some(6)).unwrap(), data);
+        // The file grew after its length was read: still all of it.
+        assert_eq!(read_capped(data, 10, Some(2)).unwrap(), data);
+        // Over the limit, whatever was claimed; a huge claim reserves no
+        // more than the limit.
+        for claimed in [Some(2), Some(6), Some(u64::MAX), None] {
+            assert!(matches!(
+                read_capped(data, 4, claimed),
+                Err(ReadError::OverLimit { limit: 4 })
+            ));
+        }
+        assert_eq!(read_capped(data, 6, Some(u64::MAX)).unwrap().capacity(), 7);
+    }
 }

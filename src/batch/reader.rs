@@ -88,7 +88,7 @@ pub(super) fn read_all(
         let go_on = match input {
             Input::Stdin => emit(Document {
                 name: "-".into(),
-                content: match read_capped(io::stdin().lock(), limits.max_file_size) {
+                content: match read_capped(io::stdin().lock(), limits.max_file_size, None) {
                     Ok(bytes) => Content::Read {
                         disk_bytes: bytes.len() as u64,
                         bytes,
