@@ -1,8 +1,9 @@
 //! zhibiao._zhibiao: the engine for Python. The Python package
 //! (python/zhibiao) wraps these calls into dicts and pyarrow Tables.
 //!
-//! Records cross as JSON (for dicts) or as an Arrow IPC stream (for
-//! tables), in the schema the CLI's Parquet output has. Batches run with
+//! Records cross as Python dicts built from them directly (`to_py`, no
+//! JSON text in between) or as an Arrow IPC stream (for tables), in the
+//! schema the CLI's Parquet output has. Batches run with
 //! the GIL released. No panic crosses into Python: one becomes an
 //! exception that names the document.
 
@@ -14,9 +15,12 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use pyo3::create_exception;
 use pyo3::exceptions::{PyRuntimeError, PyTypeError, PyValueError};
 use pyo3::prelude::*;
-use pyo3::types::PyBytes;
+use pyo3::types::{PyBytes, PyDict};
 use zhibiao::batch::{self, Input, Options};
 use zhibiao::{Extraction, Extractor, RulePack, RuleSource};
+
+mod to_py;
+use to_py::to_py;
 
 create_exception!(
     _zhibiao,
@@ -130,44 +134,44 @@ fn guarded<T>(doc: &str, f: impl FnOnce() -> T) -> PyResult<T> {
     })
 }
 
-/// What one text gave, as JSON: {"indicators": […], "sections": […],
+/// What one text gave, as a dict: {"indicators": […], "sections": […],
 /// "document": {…}}, each record's fields in the CLI's order.
-fn extraction_json(doc: &str, x: &Extraction) -> PyResult<String> {
-    Ok(format!(
-        "{{\"indicators\":{},\"sections\":{},\"document\":{}}}",
-        json(&x.indicators)?,
-        json(&x.sections)?,
-        json(&x.document.record(doc))?
-    ))
-}
-
-fn json<T: serde::Serialize>(value: &T) -> PyResult<String> {
-    serde_json::to_string(value).map_err(|e| EngineError::new_err(e.to_string()))
+fn extraction_dict(py: Python<'_>, doc: &str, x: &Extraction) -> PyResult<Py<PyAny>> {
+    let out = PyDict::new(py);
+    out.set_item("indicators", to_py(py, &x.indicators)?)?;
+    out.set_item("sections", to_py(py, &x.sections)?)?;
+    out.set_item("document", to_py(py, &x.document.record(doc))?)?;
+    Ok(out.into_any().unbind())
 }
 
 /// Extract from decoded text.
 #[pyfunction]
 #[pyo3(signature = (text, doc, rules = None))]
-fn extract_json(py: Python<'_>, text: &str, doc: &str, rules: Option<&Rules>) -> PyResult<String> {
+fn extract_dicts(
+    py: Python<'_>,
+    text: &str,
+    doc: &str,
+    rules: Option<&Rules>,
+) -> PyResult<Py<PyAny>> {
     let engine = engine_of(rules)?;
     let x = py.detach(|| guarded(doc, || engine.extract(doc, text)))?;
-    extraction_json(doc, &x)
+    extraction_dict(py, doc, &x)
 }
 
 /// Decode bytes as the CLI does (encoding detected, HTML to its text), then
 /// extract; an unreadable document is a ValueError naming it.
 #[pyfunction]
 #[pyo3(signature = (data, doc, rules = None))]
-fn extract_bytes_json(
+fn extract_bytes_dicts(
     py: Python<'_>,
     data: &[u8],
     doc: &str,
     rules: Option<&Rules>,
-) -> PyResult<String> {
+) -> PyResult<Py<PyAny>> {
     let engine = engine_of(rules)?;
     let x = py.detach(|| guarded(doc, || engine.process(doc, data)))?;
     let x = x.map_err(|d| PyValueError::new_err(format!("{doc}: {}", d.message)))?;
-    extraction_json(doc, &x)
+    extraction_dict(py, doc, &x)
 }
 
 /// Indicator records of many (doc, text or bytes) items as an Arrow IPC
@@ -354,8 +358,8 @@ fn _zhibiao(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<Rules>()?;
     m.add("RuleError", m.py().get_type::<RuleError>())?;
     m.add("EngineError", m.py().get_type::<EngineError>())?;
-    m.add_function(wrap_pyfunction!(extract_json, m)?)?;
-    m.add_function(wrap_pyfunction!(extract_bytes_json, m)?)?;
+    m.add_function(wrap_pyfunction!(extract_dicts, m)?)?;
+    m.add_function(wrap_pyfunction!(extract_bytes_dicts, m)?)?;
     m.add_function(wrap_pyfunction!(extract_many_ipc, m)?)?;
     m.add_function(wrap_pyfunction!(files_ipc, m)?)?;
     Ok(())

@@ -23,6 +23,18 @@ def test_extract_gives_dicts_with_the_cli_fields():
     assert records[0]["doc"] == "a.txt"
 
 
+def test_dicts_are_built_from_the_records_with_the_json_types():
+    # Built in Rust field by field (no JSON text between): the same types
+    # JSON gives, absent optional fields absent.
+    r = zhibiao.extract("“十四五”时期，地区生产总值年均增长5.5%。", doc="a.txt")[0]
+    assert r["period"] == "5y" and r["span_measure"] == "annual_average"
+    assert isinstance(r["value"], float) and isinstance(r["line"], int)
+    assert isinstance(r["span"], list) and all(isinstance(x, int) for x in r["span"])
+    assert r["tier"] is None and "value_max" not in r and "source" not in r
+    doc = zhibiao.document("2024年某县政府工作报告\n")
+    assert doc["year_conflict"] == [] and doc["year"] == 2024
+
+
 def test_outline_and_document():
     text = "2024年某县政府工作报告\n一、工作回顾\n地区生产总值增长5%。"
     assert [s["title"] for s in zhibiao.outline(text)] == ["工作回顾"]

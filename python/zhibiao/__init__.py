@@ -11,7 +11,6 @@ batch release the GIL.
 
 from __future__ import annotations
 
-import json
 import os
 import warnings
 from typing import Any, Iterable, Optional, Sequence, Union
@@ -41,7 +40,7 @@ PathLike = Union[str, "os.PathLike[str]"]
 
 
 def _run(text: str, doc: Optional[str], rules: Optional[Rules]) -> dict:
-    return json.loads(_zhibiao.extract_json(text, doc or "<text>", rules))
+    return _zhibiao.extract_dicts(text, doc or "<text>", rules)
 
 
 def extract(text: str, doc: Optional[str] = None, rules: Optional[Rules] = None) -> list[dict[str, Any]]:
@@ -63,7 +62,7 @@ def extract_bytes(data: bytes, doc: str, rules: Optional[Rules] = None) -> list[
     """Indicator records of a file's bytes, decoded as the CLI does
     (UTF-8, GBK/GB18030, Big5, UTF-16, HTML). An unreadable document raises
     ValueError naming it."""
-    return json.loads(_zhibiao.extract_bytes_json(data, doc, rules))["indicators"]
+    return _zhibiao.extract_bytes_dicts(data, doc, rules)["indicators"]
 
 
 def _table(ipc: bytes) -> pa.Table:
