@@ -482,9 +482,13 @@ fn listed_after(s: &Sentence<'_>, prev: &Token, next: &Token) -> bool {
 /// A change verb before the name, with at most `max_gap` content
 /// characters between (新增市场主体2500户, 新登记各类经营主体), or opening
 /// a 、 list the name is an item of (新增“四上”企业40家、市场主体3500个).
+/// A verb inside an earlier name (城镇新增就业1361万人、调查失业率…) opens
+/// nothing.
 fn change_verb_before(s: &Sentence<'_>, pack: &RulePack, name: usize) -> Option<VerbClass> {
     let change = |t: &Token| match &t.kind {
-        TokenKind::Verb(v) => pack.grammar.verb(v).filter(|c| *c == VerbClass::Change),
+        TokenKind::Verb(v) if !s.inside_name(t) => {
+            pack.grammar.verb(v).filter(|c| *c == VerbClass::Change)
+        }
         _ => None,
     };
     let before = s.tokens_in(s.clause_start(name), name);

@@ -55,7 +55,8 @@ pub(super) fn excluded_between(
 }
 
 /// "73%的常住人口": a figure followed by an attributive particle (的)
-/// describes the noun after it, unless the noun is a goal (增长7%的目标).
+/// describes the noun after it, unless the noun is a goal (增长7%的目标)
+/// or the level the figure is (稳定在5%左右的较低水平).
 /// A count followed directly by a noun counts that noun ("100个以上村");
 /// what may follow a count is punctuation, a token (a verb, a tier …) or
 /// a vocabulary word (同比 …).
@@ -75,7 +76,7 @@ pub(super) fn modifies_noun(s: &Sentence<'_>, pack: &RulePack, end: usize, count
             .any(|r| matches!(r, Role::Kind { .. }))
     });
     if noun_first {
-        return !goal;
+        return !goal && !pack.lexicon.level_noun_at(&s.line[after..]);
     }
     if !count {
         return false;

@@ -71,6 +71,9 @@ section! {
         /// Words right after a figure that make it describe the noun after them
         /// (73%的常住人口).
         attributive: Option<Vec<String>> => words,
+        /// Nouns after an attributive word that name the level the figure
+        /// is (稳定在5%左右的较低水平): the figure stays the item's.
+        level_nouns: Option<Vec<String>> => words,
         /// How a table flattened into lines is read (统计公报: 指标 / 绝对数 /
         /// 比上年增长%, then a row per indicator).
         tables: Option<TableWords> => words,
@@ -397,6 +400,7 @@ pub struct Lexicon {
     maintained: Vec<String>,
     from_words: Vec<String>,
     attributive: Vec<String>,
+    level_nouns: Vec<String>,
     /// How tables flattened into lines are read (normalised, longest first).
     pub tables: TableWords,
     pub limits: Limits,
@@ -589,6 +593,13 @@ impl Lexicon {
             .iter()
             .find(|w| text.starts_with(w.as_str()))
             .map(String::len)
+    }
+
+    /// Whether `text` opens with a noun naming a level (水平, 区间).
+    pub fn level_noun_at(&self, text: &str) -> bool {
+        self.level_nouns
+            .iter()
+            .any(|w| text.starts_with(w.as_str()))
     }
 }
 
@@ -858,6 +869,7 @@ pub fn compile(
         maintained: normed(&section.maintained),
         from_words: normed(&section.from_words),
         attributive: normed(&section.attributive),
+        level_nouns: normed(&section.level_nouns),
         tables,
         limits: section.limits.unwrap_or(Limits {
             max_gap: 4,
