@@ -376,9 +376,11 @@ fn decide(
         return None;
     };
     let mut year = time.goal_year(kind, &period, &state.time);
-    // 从X增至Y: X is where it starts, Y where it ends.
+    // 从X增至Y: X is where it starts, Y where it ends: in a five-year span
+    // (its paragraph's, or the figure's own words) five years before.
     if starts_change(s, pack, tok) {
-        let back = if period == Period::FiveYears { 5 } else { 1 };
+        let over_span = period == Period::FiveYears || time.span.is_some();
+        let back = if over_span { 5 } else { 1 };
         if !time.stated_in_clause {
             year = year.map(|y| y - back);
         }
