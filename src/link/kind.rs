@@ -74,6 +74,7 @@ mod tests {
             },
             frame,
             span: None,
+            span_depth: 0,
             next_heading: 0,
             stack: [None; 4],
         }

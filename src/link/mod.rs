@@ -63,6 +63,7 @@ pub fn link(
         },
         frame: Frame::Unknown,
         span: None,
+        span_depth: 0,
         next_heading: 0,
         stack: [None; 4],
     };
@@ -80,7 +81,7 @@ pub fn link(
             resume.filter(|&(from, _)| cx.norm.original_span(line_start, line_end).0 >= from)
         {
             state.frame = r.frame.unwrap_or(state.frame);
-            state.span = r.span;
+            state.open_span(r.span);
             resume = None;
         }
         let line = &text[line_start..line_end];
@@ -188,7 +189,7 @@ pub fn link(
             // A paragraph that opens with a span, or with a year, says what
             // the paragraphs after it are about.
             if first && let Some(span) = clock.opening_span(&sentence, state.time.review_year) {
-                state.span = span;
+                state.open_span(span);
                 paragraph.span = span;
             }
             // A salutation (各位代表！) opens no paragraph: the sentence after
@@ -332,7 +333,7 @@ fn paragraph_opening(
     let sentence = Sentence::new(pack, first, 0, (0, first.len()), &tokens, &[], &cues);
     let clock = SentenceTime::new(pack, &sentence, &before);
     if let Some(span) = clock.opening_span(&sentence, state.time.review_year) {
-        state.span = span;
+        state.open_span(span);
     }
 }
 

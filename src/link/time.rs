@@ -103,8 +103,13 @@ pub(super) struct State {
     pub(super) time: ReportTime,
     pub(super) frame: Frame,
     /// The five-year span the paragraphs are about, from a paragraph that
-    /// opened one, until a heading or a paragraph opening with a year.
+    /// opened one, until a paragraph opening with a year, or a heading that
+    /// is not a section of the one it was opened in or names a time of its
+    /// own.
     pub(super) span: Option<Span>,
+    /// How many headings were open when `span` was: deeper ones (（一）…
+    /// under 一、“十四五”时期和2025年工作回顾) keep it.
+    pub(super) span_depth: usize,
     pub(super) next_heading: usize,
     /// Index of the current heading at each level.
     pub(super) stack: [Option<usize>; 4],
@@ -117,12 +122,22 @@ impl State {
             let level = usize::from(h.level.clamp(1, 4)) - 1;
             self.stack[level] = Some(self.next_heading);
             self.stack[level + 1..].fill(None);
-            if let (Some(y), Some(r)) = (headings[self.next_heading].year, self.time.plan_year) {
+            let own = &headings[self.next_heading];
+            if let (Some(y), Some(r)) = (own.year, self.time.plan_year) {
                 self.frame = if y >= r { Frame::Future } else { Frame::Past };
             }
-            self.span = None;
+            let timeless = own.year.is_none() && own.period.is_none() && own.span.is_none();
+            if !(timeless && level >= self.span_depth) {
+                self.span = None;
+            }
             self.next_heading += 1;
         }
+    }
+
+    /// A paragraph opened a span (`Some`), or a year ended it (`None`).
+    pub(super) fn open_span(&mut self, span: Option<Span>) {
+        self.span = span;
+        self.span_depth = self.stack.iter().take_while(|h| h.is_some()).count();
     }
 
     /// A sentence that sets out the year's targets opens the plan part.
@@ -583,6 +598,9 @@ pub(super) struct Held {
     pub(super) reached: bool,
     /// A level held through the span (稳定在, 控制在).
     pub(super) maintained: bool,
+    /// The indicator's bare amount is a level at the span's end (its rule's
+    /// `span_amount: end`: 城镇居民人均可支配收入15048元).
+    pub(super) ends_span: bool,
 }
 
 impl Time {
@@ -620,6 +638,8 @@ impl Time {
             // 累计达到600亿元 is a total, whatever verb it reaches with.
             Metric::Level if self.over_span => SpanMeasure::Total,
             Metric::Level if held.reached || held.maintained => SpanMeasure::Level,
+            // 五年合计国家财政收入5953亿元: its own five-year word sums it.
+            Metric::Level if held.ends_span && !self.five_year => SpanMeasure::Level,
             Metric::Level | Metric::Change => SpanMeasure::Total,
         })
     }
@@ -686,7 +706,7 @@ impl Time {
             Metric::Growth | Metric::Change => false,
             _ if held.maintained => false,
             Metric::Ratio => kind != Kind::Target,
-            _ if held.reached => kind != Kind::Target || self.dated,
+            _ if held.reached || held.ends_span => kind != Kind::Target || self.dated,
             Metric::Level => false,
         };
         if at_end {
@@ -726,6 +746,7 @@ mod tests {
             },
             frame: Frame::Past,
             span: None,
+            span_depth: 0,
             next_heading: 0,
             stack: [None; 4],
         };

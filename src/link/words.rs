@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::model::Kind;
 use crate::parse::words::VerbClass;
-use crate::rules::indicator::{LayeredRule, PercentMeaning};
+use crate::rules::indicator::{LayeredRule, PercentMeaning, SpanAmount};
 use crate::rules::layer::{Layer, WordLists, section};
 use crate::rules::source::{Collector, norm};
 
@@ -316,6 +316,8 @@ pub struct Target {
     pub whole: Option<String>,
     pub units: Vec<String>,
     pub percent: PercentMeaning,
+    /// What an amount in a five-year span is (see `span_amount`).
+    pub span_amount: SpanAmount,
     pub not_after: Vec<String>,
     pub not_before: Vec<String>,
 }
@@ -697,6 +699,7 @@ pub fn compile(
             whole: rule.whole.clone(),
             units: rule.units.clone().unwrap_or_default(),
             percent: rule.percent.unwrap_or(PercentMeaning::Growth),
+            span_amount: rule.span_amount.unwrap_or(SpanAmount::Total),
             not_after: rule.not_after.iter().flatten().map(|w| norm(w)).collect(),
             not_before: rule.not_before.iter().flatten().map(|w| norm(w)).collect(),
         });

@@ -40,6 +40,13 @@ pub struct IndicatorRule {
     /// What a percentage means when no change verb says: growth or ratio.
     #[serde(default)]
     pub percent: Option<PercentMeaning>,
+    /// What an amount with no word of its own (no 累计) means in a paragraph
+    /// about five years: `total`, summed over them unless a word says it was
+    /// reached (进出口208.9亿美元, but 突破700亿元 is the last year's; the
+    /// default); `sum`, summed whatever the word (城镇新增就业超690万人); or
+    /// `end`, the level of their last year (城镇居民人均可支配收入15048元).
+    #[serde(default)]
+    pub span_amount: Option<SpanAmount>,
     /// The alias does not count right after one of these (人均生产总值).
     #[serde(default)]
     pub not_after: Option<Vec<String>>,
@@ -71,6 +78,7 @@ impl IndicatorRule {
         self.whole = over.whole.or(self.whole.take());
         self.units = over.units.or(self.units.take());
         self.percent = over.percent.or(self.percent);
+        self.span_amount = over.span_amount.or(self.span_amount);
         self.enabled = over.enabled.or(self.enabled);
     }
 }
@@ -80,6 +88,15 @@ impl IndicatorRule {
 pub enum PercentMeaning {
     Growth,
     Ratio,
+}
+
+/// What a bare amount in a five-year span is (see `span_amount`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum SpanAmount {
+    Total,
+    Sum,
+    End,
 }
 
 /// A layered indicator rule and the file each of its parts came from.
