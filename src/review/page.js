@@ -35,7 +35,7 @@ function renderTable() {
     const r = RECORDS[k], c = corrections.get(keyOf(r));
     const cls = [r.doubts.length ? "doubt" : "", c && c.verdict === "wrong" ? "wrong" : ""].join(" ");
     const cells = [r.doc, r.line, r.region, r.indicator, r.metric, r.value + (r.value_max != null ? "–" + r.value_max : ""),
-      r.unit, r.kind, r.year, r.period, r.bound, r.tier || ""];
+      r.unit, r.kind, r.year, r.period + (r.span_measure ? " · " + r.span_measure : ""), r.bound, r.tier || ""];
     return `<tr data-k="${k}" class="${cls}">` + cells.map((x) => `<td>${esc(String(x ?? ""))}</td>`).join("") + "</tr>";
   });
   body.innerHTML = rows.join("");
@@ -58,7 +58,7 @@ function markOf(r) {
 }
 
 // ---- the record panel --------------------------------------------------
-const FIELDS = ["indicator", "metric", "value", "value_max", "unit", "kind", "year", "period", "bound", "tier"];
+const FIELDS = ["indicator", "metric", "value", "value_max", "unit", "kind", "year", "period", "span_measure", "bound", "tier"];
 document.addEventListener("click", (e) => {
   const m = e.target.closest("mark");
   if (!m) return;

@@ -111,6 +111,12 @@ def test_the_gdp_chart_and_the_filter(browser, page):
     assert len(rows()) == len(before)
 
 
+def test_five_year_rows_say_what_they_hold(browser, page):
+    periods = browser.execute_script("return [...document.querySelectorAll('#table tbody tr')].map(r => r.cells[9].textContent)")
+    want = sorted(f'5y · {r["span_measure"]}' for r in records() if r["period"] == "5y")
+    assert want and sorted(p for p in periods if p.startswith("5y")) == want
+
+
 def test_corrections_round_trip(browser, page, tmp_path):
     from selenium.webdriver.common.by import By
 
