@@ -19,7 +19,6 @@ use crate::parse::words::{Distribution, VerbClass};
 use crate::parse::{Figure, Token, TokenKind};
 use crate::record::Indicator;
 use crate::rules::RulePack;
-use crate::rules::indicator::SpanAmount;
 use crate::text::Span;
 
 /// A sentence over this many characters is quoted as a window around the
@@ -360,11 +359,10 @@ fn decide(
     let time = time_of(pack, s, clock, state, headings, tok.start, flow);
     let (kind, kind_why) = kind_of(s, pack, state, tok.start, time.explicit_year);
     let held = Held {
-        reached: target.span_amount != SpanAmount::Sum
-            && [figure.verb_word, fig.pre_qual.as_deref()]
-                .into_iter()
-                .flatten()
-                .any(|w| pack.lexicon.is_reached(w)),
+        reached: [figure.verb_word, fig.pre_qual.as_deref()]
+            .into_iter()
+            .flatten()
+            .any(|w| pack.lexicon.is_reached(w)),
         maintained: fig
             .pre_qual
             .as_deref()
@@ -372,7 +370,7 @@ fn decide(
             || pack
                 .lexicon
                 .is_maintained(&s.line[s.clause_start(tok.start)..tok.start]),
-        ends_span: target.span_amount == SpanAmount::End,
+        amount: target.span_amount,
     };
     let Some(mut period) = time.period(metric, kind, held) else {
         let_go(at, s, tok, Dropped::NotOneYear);

@@ -11,6 +11,7 @@ use crate::link::words::Role;
 use crate::model::{Kind, Metric, Period, SpanMeasure};
 use crate::parse::{self, Token, TokenKind};
 use crate::rules::RulePack;
+use crate::rules::indicator::SpanAmount;
 
 /// What a sentence inherits from the text before it.
 pub(super) struct Before<'p> {
@@ -591,16 +592,29 @@ pub(super) fn period_label(pack: &RulePack, word: &str) -> Period {
 }
 
 /// How a figure stands in a five-year span: what the words around its
-/// amount say.
+/// amount say, and what its indicator's rule says an amount there is.
 #[derive(Debug, Clone, Copy, Default)]
 pub(super) struct Held {
-    /// The level reached at the span's end (达到, 突破).
+    /// A word of a level reached at the span's end (达到, 突破).
     pub(super) reached: bool,
     /// A level held through the span (稳定在, 控制在).
     pub(super) maintained: bool,
-    /// The indicator's bare amount is a level at the span's end (its rule's
-    /// `span_amount: end`: 城镇居民人均可支配收入15048元).
-    pub(super) ends_span: bool,
+    /// The rule's `span_amount`.
+    pub(super) amount: SpanAmount,
+}
+
+impl Held {
+    /// The amount is the level of the span's last year: a word says it was
+    /// reached (for an indicator not always summed: 城镇新增就业超690万人 is
+    /// a total), or the rule says so of any amount (城镇居民人均可支配收入
+    /// 15048元).
+    fn at_end(&self) -> bool {
+        match self.amount {
+            SpanAmount::Total => self.reached,
+            SpanAmount::Sum => false,
+            SpanAmount::End => true,
+        }
+    }
 }
 
 impl Time {
@@ -637,9 +651,11 @@ impl Time {
             Metric::Ratio => SpanMeasure::Level,
             // 累计达到600亿元 is a total, whatever verb it reaches with.
             Metric::Level if self.over_span => SpanMeasure::Total,
-            Metric::Level if held.reached || held.maintained => SpanMeasure::Level,
+            Metric::Level if held.maintained => SpanMeasure::Level,
             // 五年合计国家财政收入5953亿元: its own five-year word sums it.
-            Metric::Level if held.ends_span && !self.five_year => SpanMeasure::Level,
+            Metric::Level if held.at_end() && (held.reached || !self.five_year) => {
+                SpanMeasure::Level
+            }
             Metric::Level | Metric::Change => SpanMeasure::Total,
         })
     }
@@ -706,7 +722,7 @@ impl Time {
             Metric::Growth | Metric::Change => false,
             _ if held.maintained => false,
             Metric::Ratio => kind != Kind::Target,
-            _ if held.reached || held.ends_span => kind != Kind::Target || self.dated,
+            _ if held.at_end() => kind != Kind::Target || self.dated,
             Metric::Level => false,
         };
         if at_end {

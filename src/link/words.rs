@@ -699,7 +699,7 @@ pub fn compile(
             whole: rule.whole.clone(),
             units: rule.units.clone().unwrap_or_default(),
             percent: rule.percent.unwrap_or(PercentMeaning::Growth),
-            span_amount: rule.span_amount.unwrap_or(SpanAmount::Total),
+            span_amount: rule.span_amount.unwrap_or_default(),
             not_after: rule.not_after.iter().flatten().map(|w| norm(w)).collect(),
             not_before: rule.not_before.iter().flatten().map(|w| norm(w)).collect(),
         });

@@ -91,9 +91,10 @@ pub enum PercentMeaning {
 }
 
 /// What a bare amount in a five-year span is (see `span_amount`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum SpanAmount {
+    #[default]
     Total,
     Sum,
     End,
