@@ -8,7 +8,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use globset::{Glob, GlobSet, GlobSetBuilder};
 
-use super::limits::{Limits, ReadError, open_path, read_capped, special_kind};
+use super::limits::{Limits, ReadError, open_path, read_capped_into, special_kind};
 
 /// What to read.
 #[derive(Debug, Clone)]
@@ -134,7 +134,7 @@ impl std::fmt::Display for Unread {
 /// A document's bytes, or, for a long file, the file to read a piece at a
 /// time.
 pub(super) enum Body {
-    Whole(Vec<u8>),
+    Whole(ReadBuf),
     Text(String),
     Long(File),
 }
@@ -144,21 +144,59 @@ impl Content {
     /// (a long file's are counted piece by piece).
     pub(super) fn load(self, limits: &Limits, piece: usize) -> (Result<Body, Unread>, u64) {
         match self {
-            Content::Read { bytes, disk_bytes } => (Ok(Body::Whole(bytes)), disk_bytes),
+            Content::Read { bytes, disk_bytes } => (Ok(Body::Whole(ReadBuf(bytes))), disk_bytes),
             Content::Text { text, disk_bytes } => (Ok(Body::Text(text)), disk_bytes),
             Content::File(path) => match open_path(&path, limits) {
                 Ok((file, Some(len))) if len > piece as u64 => (Ok(Body::Long(file)), 0),
-                Ok((file, len)) => match read_capped(file, limits.max_file_size, len) {
-                    Ok(bytes) => {
-                        let n = bytes.len() as u64;
-                        (Ok(Body::Whole(bytes)), n)
+                Ok((file, len)) => {
+                    let mut buf = ReadBuf::take();
+                    match read_capped_into(file, limits.max_file_size, len, &mut buf.0) {
+                        Ok(()) => {
+                            let n = buf.0.len() as u64;
+                            (Ok(Body::Whole(buf)), n)
+                        }
+                        Err(e) => (Err(Unread::Failed(e)), 0),
                     }
-                    Err(e) => (Err(Unread::Failed(e)), 0),
-                },
+                }
                 Err(e) => (Err(Unread::Failed(e)), 0),
             },
             Content::Failed(why) => (Err(Unread::Failed(why)), 0),
             Content::Skipped(kind) => (Err(Unread::Skipped(kind)), 0),
+        }
+    }
+}
+
+/// A document's bytes in its worker's read buffer, given back to the
+/// worker when dropped: each file is read into memory the worker used for
+/// the last one (warm in its cache), not into a fresh allocation.
+pub(super) struct ReadBuf(Vec<u8>);
+
+/// The largest buffer a worker keeps: a report is a few hundred KB at
+/// most; a larger file gets a buffer of its own, so that what every worker
+/// holds between files stays small.
+const KEEP: usize = 1 << 20;
+
+thread_local! {
+    static READ_BUF: std::cell::Cell<Vec<u8>> = const { std::cell::Cell::new(Vec::new()) };
+}
+
+impl ReadBuf {
+    fn take() -> ReadBuf {
+        ReadBuf(READ_BUF.take())
+    }
+}
+
+impl std::ops::Deref for ReadBuf {
+    type Target = [u8];
+    fn deref(&self) -> &[u8] {
+        &self.0
+    }
+}
+
+impl Drop for ReadBuf {
+    fn drop(&mut self) {
+        if self.0.capacity() <= KEEP {
+            READ_BUF.set(std::mem::take(&mut self.0));
         }
     }
 }

@@ -67,20 +67,34 @@ impl From<io::Error> for ReadError {
 /// the length the file says it has, read into one buffer of that size
 /// (not grown and copied as it fills); the limit still holds if it grew.
 pub(super) fn read_capped(
-    mut reader: impl Read,
+    reader: impl Read,
     limit: u64,
     expected: Option<u64>,
 ) -> Result<Vec<u8>, ReadError> {
+    let mut buf = Vec::new();
+    read_capped_into(reader, limit, expected, &mut buf)?;
+    Ok(buf)
+}
+
+/// [`read_capped`] into `buf` (emptied first), so that a worker can read
+/// every file into the one buffer.
+pub(super) fn read_capped_into(
+    mut reader: impl Read,
+    limit: u64,
+    expected: Option<u64>,
+    buf: &mut Vec<u8>,
+) -> Result<(), ReadError> {
+    buf.clear();
     let reserve = expected.map_or(0, |n| n.min(limit).saturating_add(1));
-    let mut buf = Vec::with_capacity(usize::try_from(reserve).unwrap_or(0));
+    buf.reserve_exact(usize::try_from(reserve).unwrap_or(0));
     reader
         .by_ref()
         .take(limit.saturating_add(1))
-        .read_to_end(&mut buf)?;
+        .read_to_end(buf)?;
     if buf.len() as u64 > limit {
         return Err(ReadError::OverLimit { limit });
     }
-    Ok(buf)
+    Ok(())
 }
 
 /// A file named as input, open, and its length if it is a regular file. A
@@ -170,5 +184,13 @@ mod tests {
             ));
         }
         assert_eq!(read_capped(data, 6, Some(u64::MAX)).unwrap().capacity(), 7);
+    }
+
+    #[test]
+    fn a_reused_buffer_holds_only_the_last_read() {
+        let mut buf = b"a longer earlier file".to_vec();
+        read_capped_into(&b"abc"[..], 10, Some(3), &mut buf).unwrap();
+        assert_eq!(buf, b"abc");
+        assert!(read_capped_into(&b"abcdef"[..], 4, None, &mut buf).is_err());
     }
 }

@@ -308,9 +308,7 @@ fn paragraph_opening(
     let pack = cx.pack;
     let first = match spans.get(opening_sentence(line, spans)) {
         Some(&(s, e, _)) => &line[s..e],
-        None => parse::sentences(line)
-            .first()
-            .map_or("", |&(s, e, _)| &line[s..e]),
+        None => parse::first_sentence(line).map_or("", |(s, e, _)| &line[s..e]),
     };
     if first.is_empty() {
         return;

@@ -353,33 +353,73 @@ pub const MAX_SENTENCE: usize = 8 << 10;
 
 /// Sentence spans of a line.
 pub fn sentences(line: &str) -> Vec<SentenceSpan> {
-    let leads = &*TERMINATOR_LEADS;
-    let mut out = Vec::new();
-    let mut start = 0;
-    let mut cap = MAX_SENTENCE;
-    for (i, &b) in line.as_bytes().iter().enumerate() {
-        if i >= cap && line.is_char_boundary(i) {
-            let cut = clause_break(&line[start..i]).map_or(i, |c| start + c);
-            out.push((start, cut, Some((cut, cut))));
-            start = cut;
-            cap = start + MAX_SENTENCE;
-        }
-        // Never a continuation byte, so `i` is a character boundary.
-        if !leads[usize::from(b)] {
-            continue;
-        }
-        let c = line[i..].chars().next().expect("a character boundary");
-        if class(c) == CharClass::Structural(Structural::Terminator) {
-            let end = i + c.len_utf8();
-            out.push((start, end, Some((i, end))));
-            start = end;
-            cap = start + MAX_SENTENCE;
+    Sentences::new(line).collect()
+}
+
+/// The first sentence of a line, read no further than its end.
+pub fn first_sentence(line: &str) -> Option<SentenceSpan> {
+    Sentences::new(line).next()
+}
+
+/// A line's sentences, one at a time: a sentence ends at a terminator, the
+/// line's end, or where it grew too long (see [`MAX_SENTENCE`]).
+struct Sentences<'a> {
+    line: &'a str,
+    /// Where the next sentence starts, and how far it may run before it is cut.
+    start: usize,
+    cap: usize,
+    /// The next byte to look at.
+    at: usize,
+}
+
+impl<'a> Sentences<'a> {
+    fn new(line: &'a str) -> Sentences<'a> {
+        Sentences {
+            line,
+            start: 0,
+            cap: MAX_SENTENCE,
+            at: 0,
         }
     }
-    if start < line.len() {
-        out.push((start, line.len(), None));
+
+    fn end_at(&mut self, end: usize, terminator: (usize, usize)) -> SentenceSpan {
+        let span = (self.start, end, Some(terminator));
+        self.start = end;
+        self.cap = end + MAX_SENTENCE;
+        span
     }
-    out
+}
+
+impl Iterator for Sentences<'_> {
+    type Item = SentenceSpan;
+
+    fn next(&mut self) -> Option<SentenceSpan> {
+        let leads = &*TERMINATOR_LEADS;
+        let (line, bytes) = (self.line, self.line.as_bytes());
+        while self.at < bytes.len() {
+            let i = self.at;
+            if i >= self.cap && line.is_char_boundary(i) {
+                let cut = clause_break(&line[self.start..i]).map_or(i, |c| self.start + c);
+                return Some(self.end_at(cut, (cut, cut)));
+            }
+            self.at += 1;
+            // Never a continuation byte, so `i` is a character boundary.
+            if !leads[usize::from(bytes[i])] {
+                continue;
+            }
+            let c = line[i..].chars().next().expect("a character boundary");
+            if class(c) == CharClass::Structural(Structural::Terminator) {
+                let end = i + c.len_utf8();
+                self.at = end;
+                return Some(self.end_at(end, (i, end)));
+            }
+        }
+        (self.start < line.len()).then(|| {
+            let span = (self.start, line.len(), None);
+            self.start = line.len();
+            span
+        })
+    }
 }
 
 /// Where an over-long sentence is cut: after its last clause separator in
@@ -827,6 +867,32 @@ mod tests {
 
     fn tokens(line: &str) -> Vec<Token> {
         super::tokens(line, words())
+    }
+
+    #[test]
+    fn a_line_splits_into_sentences_and_a_long_one_is_cut_at_a_clause() {
+        let line = "增长5%。各位代表！其余";
+        let ends: Vec<_> = sentences(line)
+            .iter()
+            .map(|&(s, e, _)| &line[s..e])
+            .collect();
+        assert_eq!(ends, ["增长5%。", "各位代表！", "其余"]);
+        assert_eq!(sentences(line)[0].2, Some((8, 11)));
+        assert_eq!(sentences(line)[2].2, None);
+        // Over MAX_SENTENCE with no terminator: cut after the last clause
+        // separator (normalised: ",") of the second half, marked by an empty terminator.
+        let clause = format!("{},", "字".repeat(1000));
+        let long = clause.repeat(4);
+        let spans = sentences(&long);
+        assert!(spans.len() > 1);
+        let (s, e, end) = spans[0];
+        assert!(e - s <= MAX_SENTENCE && long[..e].ends_with(','));
+        assert_eq!(end, Some((e, e)));
+        assert_eq!(spans.last().map(|&(_, e, _)| e), Some(long.len()));
+        // Read one at a time, the first is the same.
+        for text in [line, long.as_str(), "", "无句号"] {
+            assert_eq!(first_sentence(text), sentences(text).first().copied());
+        }
     }
 
     fn figures(line: &str) -> Vec<Figure> {
