@@ -332,8 +332,8 @@ pub fn write<R: Row + Columnar + Clone + Send>(
     // The run's own files are never read back as input.
     own_files.extend(out_args.diagnostics.iter().cloned());
     let mut buf = Vec::new();
-    let format = sink.encoding();
-    let make = |doc: &str, x: Extraction| Sink::make(format, &records(doc, &x));
+    let wants = sink.wants();
+    let make = |doc: &str, x: Extraction| Sink::make(wants, &records(doc, &x));
     let resuming = resume_from.is_some();
     let tally = run(engine, args, resume_from, own_files, make, |done| {
         if let Some(d) = diags.as_mut() {
@@ -408,7 +408,7 @@ pub fn panel(
     })?;
     let unplaced = panel.unplaced;
     let rows = panel.rows();
-    let made = Sink::make(sink.encoding(), &rows);
+    let made = Sink::make(sink.wants(), &rows);
     let n = sink.take(&made, &mut Vec::new())?;
     sink.finish()?;
     if !args.quiet {

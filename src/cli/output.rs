@@ -8,17 +8,20 @@
 //!   line, so the complete documents of a killed run are whole lines; a
 //!   resumed run keeps those before the last document named and goes on.
 //! - Parquet has its footer only once the run ends, so a run to a file
-//!   writes a journal beside it (`FILE.partial`, JSON Lines) and turns it
-//!   into Parquet at the end (written to `FILE.tmp`, then renamed): a kill
-//!   leaves the journal to resume and any earlier file whole.
+//!   writes its rows to `FILE.tmp` as it goes, renamed over `FILE` at the
+//!   end, and beside it a journal (`FILE.partial`, JSON Lines) of the same
+//!   rows: a kill leaves the journal to resume and any earlier file whole.
+//!   A resumed run writes the journal's rows into the new `FILE.tmp` first.
 
 use std::fs::{File, OpenOptions};
 use std::io::{self, BufRead, BufReader, Read, Seek, Write};
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, bail};
+use arrow_array::RecordBatch;
+use arrow_schema::ArrowError;
 use zhibiao::batch::ResumePoint;
-use zhibiao::columnar::{Columnar, ParquetSink};
+use zhibiao::columnar::{Columnar, ParquetSink, batch};
 use zhibiao::output::{Encoded, Encoder, Format, Row};
 
 /// What `--format` may name: a text format, or Parquet.
@@ -96,57 +99,89 @@ pub enum Sink<R: Columnar> {
     Text { out: Out, encoder: Encoder },
     /// Parquet to a pipe: row groups as they fill, the footer at the end.
     Parquet(Box<ParquetSink<Out, R>>),
-    /// Parquet to a file: a JSONL journal, turned into Parquet at the end.
-    Journal(Box<Journal>),
+    /// Parquet to a file: written to `FILE.tmp` as it goes, with a JSONL
+    /// journal of the same rows to resume from.
+    Journal(Box<Journal<R>>),
 }
 
-/// A Parquet run's journal and the file it becomes.
-pub struct Journal {
+/// A Parquet run to a file: its journal, the Parquet file being written,
+/// and the file it becomes.
+pub struct Journal<R: Columnar> {
     out: Named<File>,
     encoder: Encoder,
     path: PathBuf,
+    parquet: ParquetSink<io::BufWriter<Named<File>>, R>,
+    tmp: PathBuf,
     target: PathBuf,
 }
 
-/// What a worker makes of a document's records for the sink.
-pub enum Made<R> {
-    Text(io::Result<Encoded>),
-    Rows(Vec<R>),
+/// What a sink asks a worker to make of a document's records: text in a
+/// format, rows, or (a Parquet file with its journal) both.
+#[derive(Debug, Clone, Copy)]
+pub struct Wants {
+    text: Option<Format>,
+    rows: bool,
+}
+
+/// What a worker made of a document's records for the sink: the text, and
+/// the rows as an Arrow batch (built by the worker, not the writer).
+pub struct Made {
+    text: Option<io::Result<Encoded>>,
+    rows: Option<Result<RecordBatch, ArrowError>>,
 }
 
 impl<R: Row + Columnar + Clone> Sink<R> {
-    /// The text format workers encode records in, or `None` for rows.
-    pub fn encoding(&self) -> Option<Format> {
+    /// What workers make of each document's records for this sink.
+    pub fn wants(&self) -> Wants {
         match self {
-            Sink::Text { encoder, .. } => Some(encoder.format()),
-            Sink::Journal(_) => Some(Format::Jsonl),
-            Sink::Parquet(_) => None,
+            Sink::Text { encoder, .. } => Wants {
+                text: Some(encoder.format()),
+                rows: false,
+            },
+            Sink::Journal(_) => Wants {
+                text: Some(Format::Jsonl),
+                rows: true,
+            },
+            Sink::Parquet(_) => Wants {
+                text: None,
+                rows: true,
+            },
         }
     }
 
-    /// What a worker makes of `records` for this sink.
-    pub fn make(format: Option<Format>, records: &[R]) -> Made<R> {
-        match format {
-            Some(f) => Made::Text(Encoded::new(f, records)),
-            None => Made::Rows(records.to_vec()),
+    /// What a worker makes of `records` for a sink that `wants` so.
+    pub fn make(wants: Wants, records: &[R]) -> Made {
+        Made {
+            text: wants.text.map(|f| Encoded::new(f, records)),
+            rows: (wants.rows && !records.is_empty()).then(|| batch(records)),
         }
     }
 
     /// Write what a worker made of one document; the records it held.
-    pub fn take(&mut self, made: &Made<R>, buf: &mut Vec<u8>) -> io::Result<usize> {
-        let (out, encoder): (&mut dyn Write, &mut Encoder) = match (self, made) {
-            (Sink::Parquet(sink), Made::Rows(rows)) => {
-                sink.write(rows).map_err(io::Error::other)?;
-                return Ok(rows.len());
+    pub fn take(&mut self, made: &Made, buf: &mut Vec<u8>) -> io::Result<usize> {
+        let rows = made
+            .rows
+            .as_ref()
+            .map(|b| b.as_ref().map_err(|e| io::Error::other(e.to_string())))
+            .transpose()?;
+        let (out, encoder): (&mut dyn Write, &mut Encoder) = match self {
+            Sink::Parquet(sink) => {
+                let Some(batch) = rows else { return Ok(0) };
+                sink.write_batch(batch).map_err(io::Error::other)?;
+                return Ok(batch.num_rows());
             }
-            (Sink::Text { out, encoder }, Made::Text(_)) => (out, encoder),
-            (Sink::Journal(j), Made::Text(_)) => (&mut j.out, &mut j.encoder),
-            _ => unreachable!("a sink takes what its format makes"),
+            Sink::Text { out, encoder } => (out, encoder),
+            Sink::Journal(j) => {
+                if let Some(batch) = rows {
+                    j.parquet.write_batch(batch).map_err(io::Error::other)?;
+                }
+                (&mut j.out, &mut j.encoder)
+            }
         };
-        let Made::Text(encoded) = made else {
-            unreachable!()
-        };
-        let encoded = encoded
+        let encoded = made
+            .text
+            .as_ref()
+            .expect("a text sink's workers encode text")
             .as_ref()
             .map_err(|e| io::Error::new(e.kind(), e.to_string()))?;
         buf.clear();
@@ -166,27 +201,51 @@ impl<R: Row + Columnar + Clone> Sink<R> {
             Sink::Parquet(sink) => {
                 sink.finish()?;
             }
-            Sink::Journal(j) => j.finish::<R>()?,
+            Sink::Journal(j) => j.finish()?,
         }
         Ok(())
     }
 }
 
-impl Journal {
-    /// Turn the journal into the Parquet file: written beside it, then
-    /// renamed over it, then the journal removed.
-    fn finish<R: Columnar>(mut self) -> anyhow::Result<()> {
-        self.out.flush()?;
-        drop(self.out);
-        let tmp = with_suffix(&self.target, ".tmp");
+impl<R: Columnar> Journal<R> {
+    /// A Parquet run to `target` journaled in `out` (at `path`), whose
+    /// first `kept` bytes (a resumed run's) are written to the Parquet file
+    /// before anything else.
+    fn new(
+        out: Named<File>,
+        encoder: Encoder,
+        path: PathBuf,
+        target: &Path,
+        kept: u64,
+    ) -> anyhow::Result<Self> {
+        let tmp = with_suffix(target, ".tmp");
         let shown = |p: &Path| p.display().to_string();
         let file = File::create(&tmp).with_context(|| shown(&tmp))?;
-        let journal = File::open(&self.path).with_context(|| shown(&self.path))?;
-        let mut sink: ParquetSink<_, R> = ParquetSink::new(Named::new(file, shown(&tmp)))?;
-        sink.write_jsonl(BufReader::new(journal))
-            .with_context(|| format!("{}: turning it into Parquet", shown(&self.path)))?;
-        sink.finish()?;
-        std::fs::rename(&tmp, &self.target).with_context(|| shown(&self.target))?;
+        let mut parquet = ParquetSink::new(io::BufWriter::new(Named::new(file, shown(&tmp))))?;
+        if kept > 0 {
+            let journal = File::open(&path).with_context(|| shown(&path))?;
+            parquet
+                .write_jsonl(BufReader::new(journal.take(kept)))
+                .with_context(|| format!("{}: its rows into Parquet", shown(&path)))?;
+        }
+        Ok(Journal {
+            out,
+            encoder,
+            path,
+            parquet,
+            tmp,
+            target: target.to_path_buf(),
+        })
+    }
+
+    /// Finish the Parquet file, rename it over the target, and remove the
+    /// journal.
+    fn finish(mut self) -> anyhow::Result<()> {
+        self.out.flush()?;
+        drop(self.out);
+        let shown = |p: &Path| p.display().to_string();
+        self.parquet.finish().with_context(|| shown(&self.tmp))?;
+        std::fs::rename(&self.tmp, &self.target).with_context(|| shown(&self.target))?;
         std::fs::remove_file(&self.path).with_context(|| shown(&self.path))?;
         Ok(())
     }
@@ -309,12 +368,13 @@ pub fn open<R: Row + Columnar + Clone>(
                 out: Box::new(file),
                 encoder: Encoder::new(text),
             },
-            None => Sink::Journal(Box::new(Journal {
-                out: file,
-                encoder: Encoder::new(Format::Jsonl),
-                path: journal,
-                target: path.to_path_buf(),
-            })),
+            None => Sink::Journal(Box::new(Journal::new(
+                file,
+                Encoder::new(Format::Jsonl),
+                journal,
+                path,
+                0,
+            )?)),
         };
         return Ok(Opened {
             sink,
@@ -371,12 +431,7 @@ pub fn open<R: Row + Columnar + Clone>(
             out: Box::new(file),
             encoder,
         },
-        None => Sink::Journal(Box::new(Journal {
-            out: file,
-            encoder,
-            path: journal,
-            target: path.to_path_buf(),
-        })),
+        None => Sink::Journal(Box::new(Journal::new(file, encoder, journal, path, keep)?)),
     };
     Ok(Opened {
         sink,
