@@ -73,6 +73,10 @@ pub fn link(
 
     let mut table: Option<Table> = None;
     let mut resume = cx.resume;
+    // What a line is read into, reused line after line.
+    let mut spans: Vec<parse::SentenceSpan> = Vec::new();
+    let mut figures: Vec<bool> = Vec::new();
+    let mut hits = Hits::default();
     let mut line_start = 0;
     while line_start < text.len() {
         let line_end = memchr::memchr(b'\n', &text.as_bytes()[line_start..])
@@ -101,17 +105,19 @@ pub fn link(
         }
         // Names and words matter only in a sentence that may hold a figure
         // or a plan statement: most of a report is spared the scan.
-        let mut hits = Hits::default();
-        let spans = if parse::may_hold_figure(line) || pack.lexicon.may_hold_frame(line) {
-            parse::sentences(line)
-        } else {
-            Vec::new()
-        };
+        spans.clear();
+        figures.clear();
+        hits.names.clear();
+        hits.cues.clear();
+        if parse::may_hold_figure(line) || pack.lexicon.may_hold_frame(line) {
+            spans.extend(parse::sentences(line));
+        }
         // Asked once per sentence: the tokens below ask again.
-        let figures: Vec<bool> = spans
-            .iter()
-            .map(|&(s, e, _)| parse::may_hold_figure(&line[s..e]))
-            .collect();
+        figures.extend(
+            spans
+                .iter()
+                .map(|&(s, e, _)| parse::may_hold_figure(&line[s..e])),
+        );
         for (&(s, e, _), &figure) in spans.iter().zip(&figures) {
             let sentence = &line[s..e];
             if figure
@@ -121,13 +127,10 @@ pub fn link(
                 pack.lexicon.scan_range(line, s..e, &mut hits);
             }
         }
-        let Hits {
-            names: aliases,
-            cues,
-        } = hits;
+        let cues = &hits.cues;
         let frames = cues.iter().any(|c| pack.lexicon.is_frame(c));
-        let tokens = (!aliases.is_empty() || frames)
-            .then(|| line_tokens(pack, line, &spans, &figures, &aliases, &cues));
+        let tokens = (!hits.names.is_empty() || frames)
+            .then(|| line_tokens(pack, line, &spans, &figures, &hits.names, cues));
         report_damaged(cx, line, line_start, tokens.as_deref(), diagnostics);
         let Some(tokens) = tokens else {
             state.advance(cx, &headings, line_start);
@@ -138,7 +141,7 @@ pub fn link(
         };
         let region = cx.document.region.as_ref().map(|r| &r.value.region);
         let (aliases, excluded) =
-            whose::without_excluded(pack, region, line, &tokens, aliases, &cues);
+            whose::without_excluded(pack, region, line, &tokens, &hits.names, cues);
         let mut paragraph = TimeState {
             span: state.span,
             ..TimeState::default()
@@ -159,7 +162,7 @@ pub fn link(
                 range,
                 hits_in(&tokens, |t| t.start, range.0, range.1),
                 hits_in(&aliases, |a| a.start, range.0, range.1),
-                hits_in(&cues, |c| c.start, range.0, range.1),
+                hits_in(cues, |c| c.start, range.0, range.1),
             );
             let clock = SentenceTime::new(pack, &sentence, &before);
             // A plan statement (2025年主要预期目标是…) frames its own figures too.

@@ -98,7 +98,7 @@ pub(super) fn without_excluded(
     region: Option<&Region>,
     line: &str,
     tokens: &[Token],
-    aliases: Vec<AliasHit>,
+    aliases: &[AliasHit],
     cues: &[CueHit],
 ) -> (Vec<AliasHit>, Vec<(AliasHit, usize)>) {
     let bounds: Vec<usize> = tokens
@@ -108,7 +108,8 @@ pub(super) fn without_excluded(
         .collect();
     let mut removed = Vec::new();
     let kept = aliases
-        .into_iter()
+        .iter()
+        .copied()
         .filter(|a| {
             let clause = bounds
                 .partition_point(|&b| b <= a.start)
@@ -176,7 +177,7 @@ mod tests {
                 None,
                 &read.line,
                 &read.tokens,
-                read.aliases.clone(),
+                &read.aliases,
                 &read.cues,
             )
         };

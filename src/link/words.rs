@@ -452,27 +452,31 @@ impl Lexicon {
         }
         hits.cues[cues_from..].sort_by_key(|c| (c.start, c.end));
         // Names are read leftmost-longest: at the leftmost start the longest
-        // name, then on from its end.
-        let mut names = hits.names.split_off(names_from);
-        names.sort_by_key(|a| (a.start, std::cmp::Reverse(a.end)));
-        let mut from = 0;
-        names.retain(|a| {
-            let first = a.start >= from;
-            if first {
-                from = a.end;
+        // name, then on from its end; a name a rule rejects by its
+        // neighbours still takes its place. Kept in place, in `hits`.
+        let names = &mut hits.names;
+        names[names_from..].sort_by_key(|a| (a.start, std::cmp::Reverse(a.end)));
+        let (mut from, mut kept) = (0, names_from);
+        for i in names_from..names.len() {
+            let a = names[i];
+            if a.start < from {
+                continue;
             }
-            first
-        });
-        names.retain(|a| {
+            from = a.end;
             let t = &self.targets[a.target];
-            !(t.not_after
+            let rejected = t
+                .not_after
                 .iter()
                 .any(|w| text[..a.start].ends_with(w.as_str()))
                 || t.not_before
                     .iter()
-                    .any(|w| text[a.end..].starts_with(w.as_str())))
-        });
-        hits.names.append(&mut names);
+                    .any(|w| text[a.end..].starts_with(w.as_str()));
+            if !rejected {
+                names[kept] = a;
+                kept += 1;
+            }
+        }
+        names.truncate(kept);
     }
 
     /// The target of a name that is exactly `text`, if one is.

@@ -351,9 +351,9 @@ pub type SentenceSpan = (usize, usize, Option<(usize, usize)>);
 /// to read stays bounded whatever the input.
 pub const MAX_SENTENCE: usize = 8 << 10;
 
-/// Sentence spans of a line.
-pub fn sentences(line: &str) -> Vec<SentenceSpan> {
-    Sentences::new(line).collect()
+/// Sentence spans of a line, one at a time.
+pub fn sentences(line: &str) -> impl Iterator<Item = SentenceSpan> + '_ {
+    Sentences::new(line)
 }
 
 /// The first sentence of a line, read no further than its end.
@@ -872,18 +872,16 @@ mod tests {
     #[test]
     fn a_line_splits_into_sentences_and_a_long_one_is_cut_at_a_clause() {
         let line = "增长5%。各位代表！其余";
-        let ends: Vec<_> = sentences(line)
-            .iter()
-            .map(|&(s, e, _)| &line[s..e])
-            .collect();
+        let spans: Vec<_> = sentences(line).collect();
+        let ends: Vec<_> = spans.iter().map(|&(s, e, _)| &line[s..e]).collect();
         assert_eq!(ends, ["增长5%。", "各位代表！", "其余"]);
-        assert_eq!(sentences(line)[0].2, Some((8, 11)));
-        assert_eq!(sentences(line)[2].2, None);
+        assert_eq!(spans[0].2, Some((8, 11)));
+        assert_eq!(spans[2].2, None);
         // Over MAX_SENTENCE with no terminator: cut after the last clause
         // separator (normalised: ",") of the second half, marked by an empty terminator.
         let clause = format!("{},", "字".repeat(1000));
         let long = clause.repeat(4);
-        let spans = sentences(&long);
+        let spans: Vec<_> = sentences(&long).collect();
         assert!(spans.len() > 1);
         let (s, e, end) = spans[0];
         assert!(e - s <= MAX_SENTENCE && long[..e].ends_with(','));
@@ -891,7 +889,7 @@ mod tests {
         assert_eq!(spans.last().map(|&(_, e, _)| e), Some(long.len()));
         // Read one at a time, the first is the same.
         for text in [line, long.as_str(), "", "无句号"] {
-            assert_eq!(first_sentence(text), sentences(text).first().copied());
+            assert_eq!(first_sentence(text), sentences(text).next());
         }
     }
 
