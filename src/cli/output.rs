@@ -130,7 +130,7 @@ pub struct Made {
     rows: Option<Result<RecordBatch, ArrowError>>,
 }
 
-impl<R: Row + Columnar + Clone> Sink<R> {
+impl<R: Row + Columnar> Sink<R> {
     /// What workers make of each document's records for this sink.
     pub fn wants(&self) -> Wants {
         match self {
@@ -299,7 +299,7 @@ pub struct Opened<R: Columnar> {
 /// Open the output as asked: stdout, a new file, an existing one with
 /// `--force`, or one to continue with `--resume`. Every check is made
 /// before anything is written.
-pub fn open<R: Row + Columnar + Clone>(
+pub fn open<R: Row + Columnar>(
     path: Option<&Path>,
     format: OutputFormat,
     force: bool,
