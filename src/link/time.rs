@@ -789,57 +789,60 @@ mod tests {
 
     #[test]
     fn a_five_year_figure_says_what_it_holds() {
-        use SpanMeasure::*;
+        use Metric::{Change, Growth, Level, Ratio};
+        use SpanMeasure::{AnnualAverage, OverSpan, Total};
         let none = Held::default();
         let reached = Held {
             reached: true,
             ..none
         };
-        let growth = |t| measure(t, Metric::Growth, none);
-        assert_eq!(growth("地区生产总值年均增长6%。"), Some(AnnualAverage));
-        assert_eq!(growth("地区生产总值比2020年增长30%。"), Some(OverSpan));
-        // Each figure by the words of its own clause.
-        assert_eq!(
-            growth("这五年，地区生产总值增长30%，财政收入年均增长8%。"),
-            Some(OverSpan)
-        );
-        assert_eq!(
-            measure("五年累计完成投资1.2万亿元。", Metric::Level, none),
-            Some(Total)
-        );
-        assert_eq!(
-            measure("五年累计达到600亿元。", Metric::Level, reached),
-            Some(Total)
-        );
-        assert_eq!(
-            measure("地区生产总值比2020年增加7400亿元。", Metric::Change, none),
-            Some(OverSpan)
-        );
-        assert_eq!(
-            measure("五年新设经营主体62万户。", Metric::Change, none),
-            Some(Total)
-        );
-        assert_eq!(
-            measure("城镇新增就业年均12万人。", Metric::Level, none),
-            Some(AnnualAverage)
-        );
-        assert_eq!(
-            measure("这五年，森林覆盖率提高到35%。", Metric::Ratio, reached),
-            None
-        );
-        assert_eq!(
-            measure(
-                "五年间粮食产量稳定在800亿斤以上。",
-                Metric::Level,
-                Held {
-                    maintained: true,
-                    ..none
-                }
+        let maintained = Held {
+            maintained: true,
+            ..none
+        };
+        let cases = [
+            (
+                "地区生产总值年均增长6%。",
+                Growth,
+                none,
+                Some(AnnualAverage),
             ),
-            Some(Level)
-        );
-        // A year's figure holds nothing of a span.
-        assert_eq!(growth("地区生产总值增长5%。"), None);
+            (
+                "地区生产总值比2020年增长30%。",
+                Growth,
+                none,
+                Some(OverSpan),
+            ),
+            // Each figure by the words of its own clause.
+            (
+                "这五年，地区生产总值增长30%，财政收入年均增长8%。",
+                Growth,
+                none,
+                Some(OverSpan),
+            ),
+            ("五年累计完成投资1.2万亿元。", Level, none, Some(Total)),
+            ("五年累计达到600亿元。", Level, reached, Some(Total)),
+            (
+                "地区生产总值比2020年增加7400亿元。",
+                Change,
+                none,
+                Some(OverSpan),
+            ),
+            ("五年新设经营主体62万户。", Change, none, Some(Total)),
+            ("城镇新增就业年均12万人。", Level, none, Some(AnnualAverage)),
+            ("这五年，森林覆盖率提高到35%。", Ratio, reached, None),
+            (
+                "五年间粮食产量稳定在800亿斤以上。",
+                Level,
+                maintained,
+                Some(SpanMeasure::Level),
+            ),
+            // A year's figure holds nothing of a span.
+            ("地区生产总值增长5%。", Growth, none, None),
+        ];
+        for (text, metric, held, want) in cases {
+            assert_eq!(measure(text, metric, held), want, "{text}");
+        }
     }
 
     #[test]
